@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Running code in other namespaces from a forked child, so the caller's never change. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "internal.h"
+
+/* Shared between the caller and its children (MAP_SHARED), so no pipe protocol is needed. */
+struct run_shared {
+	int err;          /* lxns_enter() failure in the child */
+	int status;       /* the grandchild's wait status, when one ran @fn */
+	bool have_status;
+	size_t len;
+	unsigned char data[];
+};
+
+static pid_t wait_for(pid_t pid, int *status)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, 0);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Die with our parent; false when it is already gone. */
+static bool tie_to_parent(pid_t parent)
+{
+	return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent;
+}
+
+static _Noreturn void run_fn(struct run_shared *sh, size_t cap, lxns_run_fn fn, void *arg)
+{
+	size_t len = 0;
+	int code = fn(arg, cap ? sh->data : NULL, cap, &len);
+
+	sh->len = len < cap ? len : cap;
+	fflush(NULL);
+	_exit(code & 0xff);
+}
+
+static _Noreturn void run_child(struct run_shared *sh, size_t cap, const struct lxns_target *target,
+				lxns_run_fn fn, void *arg, pid_t parent)
+{
+	pid_t me = getpid(), pid;
+	int r, status;
+
+	if (!tie_to_parent(parent))
+		_exit(127);
+	r = lxns_enter(target);
+	if (r < 0) {
+		sh->err = r;
+		_exit(127);
+	}
+	if (!(r & LXNS_PID))
+		run_fn(sh, cap, fn, arg);
+
+	/* setns() into a pid namespace only places our children in it. */
+	pid = fork();
+	if (pid < 0) {
+		sh->err = lxns__neg_errno();
+		_exit(127);
+	}
+	if (pid == 0) {
+		if (!tie_to_parent(me))
+			_exit(127);
+		run_fn(sh, cap, fn, arg);
+	}
+	if (wait_for(pid, &status) < 0) {
+		sh->err = lxns__neg_errno();
+		_exit(127);
+	}
+	sh->status = status;
+	sh->have_status = true;
+	_exit(0);
+}
+
+LXNS_EXPORT int lxns_run(const struct lxns_target *target, lxns_run_fn fn, void *arg, void *buf,
+			 size_t *len, int *ret_status)
+{
+	struct run_shared *sh;
+	size_t cap = buf ? *len : 0, size;
+	pid_t parent = getpid(), pid;
+	int r, status;
+
+	if (!fn || !ret_status || (buf && !len))
+		return -EINVAL;
+	r = lxns__opts_check(target, target ? target->sz : 0, sizeof(*target));
+	if (r < 0)
+		return r;
+	size = sizeof(*sh) + cap;
+	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return -ENOMEM;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		run_child(sh, cap, target, fn, arg, parent);
+	if (pid < 0)
+		r = lxns__neg_errno();
+	else if (wait_for(pid, &status) < 0)
+		r = lxns__neg_errno();
+	else if (sh->err)
+		r = sh->err;
+	else {
+		status = sh->have_status ? sh->status : status;
+		if (buf) {
+			size_t n = WIFEXITED(status) ? sh->len : 0;
+			memcpy(buf, sh->data, n);
+			*len = n;
+		}
+		*ret_status = status;
+		r = 0;
+	}
+	munmap(sh, size);
+	return r;
+}
+
+static int exec_fn(void *arg, void *buf, size_t size, size_t *ret_len)
+{
+	char *const *argv = arg;
+
+	(void)buf, (void)size, (void)ret_len;
+	execvp(argv[0], argv);
+	return 127;
+}
+
+LXNS_EXPORT int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret_status)
+{
+	if (!argv || !argv[0])
+		return -EINVAL;
+	return lxns_run(target, exec_fn, (void *)argv, NULL, NULL, ret_status);
+}
