@@ -28,7 +28,8 @@ static pid_t wait_for(pid_t pid, int *status)
 	return r;
 }
 
-/* Die with our parent; false when it is already gone. */
+/* Die with our parent; false when it is already gone, i.e. our parent is no longer @parent
+ * (0 for a parent outside our pid namespace: getppid() says 0 for it). */
 static bool tie_to_parent(pid_t parent)
 {
 	return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() == parent;
@@ -47,7 +48,7 @@ static _Noreturn void run_fn(struct run_shared *sh, size_t cap, lxns_run_fn fn, 
 static _Noreturn void run_child(struct run_shared *sh, size_t cap, const struct lxns_target *target,
 				lxns_run_fn fn, void *arg, pid_t parent)
 {
-	pid_t me = getpid(), pid;
+	pid_t pid;
 	int r, status;
 
 	if (!tie_to_parent(parent))
@@ -67,7 +68,7 @@ static _Noreturn void run_child(struct run_shared *sh, size_t cap, const struct 
 		_exit(127);
 	}
 	if (pid == 0) {
-		if (!tie_to_parent(me))
+		if (!tie_to_parent(0))
 			_exit(127);
 		run_fn(sh, cap, fn, arg);
 	}
@@ -84,12 +85,13 @@ LXNS_EXPORT int lxns_run(const struct lxns_target *target, lxns_run_fn fn, void 
 			 size_t *len, int *ret_status)
 {
 	struct run_shared *sh;
-	size_t cap = buf ? *len : 0, size;
+	size_t cap, size;
 	pid_t parent = getpid(), pid;
 	int r, status;
 
 	if (!fn || !ret_status || (buf && !len))
 		return -EINVAL;
+	cap = buf ? *len : 0;
 	r = lxns__opts_check(target, target ? target->sz : 0, sizeof(*target));
 	if (r < 0)
 		return r;

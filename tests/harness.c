@@ -39,7 +39,8 @@ static _Noreturn void finish(int code, const char *prefix, const char *fmt, va_l
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", prefix);
 
-	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	vsnprintf(buf + n, sizeof(buf) - 1 - (size_t)n, fmt, ap);
+	strcat(buf, "\n");
 	if (msg_fd >= 0 && write(msg_fd, buf, strlen(buf)) < 0)
 		code = 1;
 	/* A helper process (a fork inside the test) reports through its exit code only. */
@@ -173,6 +174,10 @@ static int run_one(int i)
 	len = read(pipefd[0], msg, sizeof(msg) - 1);
 	msg[len > 0 ? len : 0] = '\0';
 	close(pipefd[0]);
+	/* One line: the innermost failure first, then the children that reported it upward. */
+	for (char *p = msg; *p; p++)
+		if (*p == '\n')
+			*p = p[1] ? ';' : '\0';
 
 	result = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	if (WIFSIGNALED(status))

@@ -70,6 +70,15 @@ _Noreturn void harness_skip(const char *fmt, ...) __attribute__((format(printf, 
 		r_;                                                                               \
 	})
 
+/* Two identities name the same namespace (field by field: structs have padding). */
+#define CHECK_IDENT_EQ(a, b)                                                                      \
+	do {                                                                                      \
+		CHECK_EQ((a).type, (b).type);                                                     \
+		CHECK_EQ((a).dev, (b).dev);                                                       \
+		CHECK_EQ((a).ino, (b).ino);                                                       \
+		CHECK_EQ((a).id, (b).id);                                                         \
+	} while (0)
+
 /* Every fd the library hands out must be close-on-exec. */
 #define CHECK_CLOEXEC(fd) CHECK(harness_is_cloexec(fd))
 bool harness_is_cloexec(int fd);
