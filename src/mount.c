@@ -25,12 +25,14 @@ static int clone_attach(int dfd, const char *path, unsigned at_flags, const char
 	int tree = (int)syscall(SYS_open_tree, dfd, path, OPEN_TREE_CLONE | O_CLOEXEC | at_flags);
 
 	if (tree < 0 && errno == ENOSYS) {
-		char src[64];
+		char fdpath[64];
+		const char *src = path;
 
-		if (dfd != AT_FDCWD)
-			snprintf(src, sizeof(src), "/proc/self/fd/%d", dfd);
-		if (mount(dfd != AT_FDCWD ? src : path, target, NULL,
-			  MS_BIND | (at_flags & AT_RECURSIVE ? MS_REC : 0), NULL) < 0)
+		if (dfd != AT_FDCWD) {
+			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", dfd);
+			src = fdpath;
+		}
+		if (mount(src, target, NULL, MS_BIND | (at_flags & AT_RECURSIVE ? MS_REC : 0), NULL) < 0)
 			return lxns__neg_errno();
 		return 0;
 	}
