@@ -308,6 +308,112 @@ int lxns_run(const struct lxns_target *target, lxns_run_fn fn, void *arg, void *
  * means the command could not be executed. */
 int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret_status);
 
+/* ------------------------------------------------------------------------------------------------
+ * Discovery: a snapshot of every namespace on the system and how they relate.
+ *
+ * lxns_discover() reads what the caller's privileges allow and returns a graph to walk, then
+ * free with lxns_snapshot_free(). Each namespace is opened at most once, however many processes
+ * share it. Processes that exit mid-scan and permission errors are normal: they are counted
+ * (lxns_snapshot_stat()) and the snapshot holds what could be read.
+ */
+struct lxns_snapshot;
+struct lxns_node;
+
+/* Sources (lxns_discover_opts.sources) and, per node, how it was found (lxns_node_found()). */
+#define LXNS_SRC_PROCS     0x01 /* /proc/PID/ns/<type> and pid/time_for_children of every process */
+#define LXNS_SRC_THREADS   0x02 /* /proc/PID/task/TID/ns of threads that differ from their process */
+#define LXNS_SRC_FDS       0x04 /* namespace fds every process holds open */
+#define LXNS_SRC_MOUNTS    0x08 /* nsfs bind mounts in every mount namespace we can reach */
+#define LXNS_SRC_HIERARCHY 0x10 /* owners and parents, walked upward from all the above */
+#define LXNS_SRC_ALL       0x1f
+
+struct lxns_discover_opts {
+	size_t sz;
+	int types;        /* mask of types to list; 0 = all. (Owners are walked whatever this says.) */
+	unsigned sources; /* LXNS_SRC_* mask; 0 = all */
+};
+
+/* Errors: -EINVAL (bad options), -E2BIG (options from a newer caller set fields we lack),
+ * -ENOMEM, and errors opening /proc. Never fails for a process or namespace it could not read. */
+int lxns_discover(const struct lxns_discover_opts *opts, struct lxns_snapshot **ret_snapshot);
+
+/* Accepts NULL. Every node of the snapshot goes with it. */
+void lxns_snapshot_free(struct lxns_snapshot *snapshot);
+
+/* What the scan read and what it could not, with why. */
+enum lxns_stat {
+	LXNS_STAT_NAMESPACES, /* nodes in the snapshot */
+	LXNS_STAT_PROCESSES,  /* processes read */
+	LXNS_STAT_THREADS,    /* threads read (beyond each process's main thread) */
+	LXNS_STAT_FDS,        /* namespace fds found */
+	LXNS_STAT_MOUNTS,     /* nsfs bind mounts found */
+	LXNS_STAT_DENIED,     /* items we had no permission to read (EACCES/EPERM) */
+	LXNS_STAT_VANISHED,   /* processes, threads or fds gone mid-scan */
+	LXNS_STAT_FAILED,     /* items that failed otherwise */
+	LXNS_STAT_MAX
+};
+unsigned long lxns_snapshot_stat(const struct lxns_snapshot *snapshot, enum lxns_stat which);
+
+/* Iteration, one style for every walk: next(container, prev) starting from prev = NULL, and a
+ * foreach macro. Flat list: every node, sorted by type (as lxns_type_name() sorts) then inode. */
+struct lxns_node *lxns_snapshot_next(const struct lxns_snapshot *snapshot, const struct lxns_node *prev);
+#define lxns_snapshot_foreach(snap, node)                                                         \
+	for ((node) = lxns_snapshot_next((snap), NULL); (node); (node) = lxns_snapshot_next((snap), (node)))
+
+/* Roots of the user (type LXNS_USER) or pid (LXNS_PID) trees: nodes of that type without a
+ * parent in the snapshot (normally one, the initial namespace or the top we can see). NULL for
+ * other types. */
+struct lxns_node *lxns_snapshot_next_root(const struct lxns_snapshot *snapshot, int type,
+					  const struct lxns_node *prev);
+
+/* Children of a user or pid namespace (same type), sorted by inode. */
+struct lxns_node *lxns_node_next_child(const struct lxns_node *node, const struct lxns_node *prev);
+
+/* Namespaces of other types that a user namespace owns, sorted by type then inode. */
+struct lxns_node *lxns_node_next_owned(const struct lxns_node *user, const struct lxns_node *prev);
+
+#define lxns_node_foreach_child(node, child)                                                      \
+	for ((child) = lxns_node_next_child((node), NULL); (child);                               \
+	     (child) = lxns_node_next_child((node), (child)))
+#define lxns_node_foreach_owned(node, owned)                                                      \
+	for ((owned) = lxns_node_next_owned((node), NULL); (owned);                               \
+	     (owned) = lxns_node_next_owned((node), (owned)))
+
+/* A node's facts. Identity (id is 0 where the kernel has no namespace ids). */
+int lxns_node_ident(const struct lxns_node *node, struct lxns_ident *ret_ident);
+int lxns_node_type(const struct lxns_node *node);
+uint64_t lxns_node_ino(const struct lxns_node *node);
+
+/* Parent (user/pid) and owning user namespace; NULL at the top, beyond what we may see, or for
+ * flat types' parent. For a user namespace the owner is its parent. */
+struct lxns_node *lxns_node_parent(const struct lxns_node *node);
+struct lxns_node *lxns_node_owner(const struct lxns_node *node);
+
+/* Owner UID of a user namespace. -EINVAL for other types, -ENODATA when it could not be read. */
+int lxns_node_owner_uid(const struct lxns_node *node, uid_t *ret_uid);
+
+/* Processes whose namespace of this type it is (for pid and time: their own, not the one of
+ * their children), the lowest PID among them (0 when none) and its command name (NULL). */
+unsigned lxns_node_nprocs(const struct lxns_node *node);
+pid_t lxns_node_pid(const struct lxns_node *node);
+const char *lxns_node_comm(const struct lxns_node *node);
+
+/* How it was found: LXNS_SRC_* bits, all ways that applied. lxns_node_found_pid() gives the
+ * process (or thread) behind the first non-process way (the holder of an fd, a thread id, the
+ * parent of pid_for_children), lxns_node_mount_path() the path of a bind mount as seen in
+ * its mount namespace, lxns_node_mount_ns() that mount namespace. */
+unsigned lxns_node_found(const struct lxns_node *node);
+#define LXNS_FOUND_CHILDREN 0x100 /* in lxns_node_found(): only as pid/time_for_children */
+pid_t lxns_node_found_pid(const struct lxns_node *node);
+const char *lxns_node_mount_path(const struct lxns_node *node);
+struct lxns_node *lxns_node_mount_ns(const struct lxns_node *node);
+
+/* Open the namespace again (by its id where the kernel has nsfs handles, else by the path it was
+ * found at, checked to still be the same namespace). Errors: -ESTALE (gone, or its path now
+ * names another), -EACCES, -EOPNOTSUPP (found only through the hierarchy on a kernel without
+ * nsfs handles). */
+int lxns_node_open(const struct lxns_node *node, struct lxns_ns **ret_ns);
+
 #ifdef __cplusplus
 }
 #endif

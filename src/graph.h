@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The snapshot graph: node storage and lookup, shared by discovery and the walking API. */
+#ifndef LXNS_GRAPH_H
+#define LXNS_GRAPH_H
+
+#include "internal.h"
+
+struct lxns_node {
+	int type;
+	uint64_t ino, id;
+	uid_t owner_uid;
+	bool have_owner_uid;
+	bool linked; /* owner/parent looked up */
+	struct lxns_node *parent, *owner;
+	struct lxns_node *first_child, *next_sibling; /* same-type tree, by inode */
+	struct lxns_node *first_owned, *next_owned;   /* other types a user namespace owns */
+
+	unsigned nprocs;
+	pid_t pid;   /* lowest PID in it, 0 if none */
+	char *comm;
+
+	unsigned found; /* LXNS_SRC_* | LXNS_FOUND_CHILDREN */
+	pid_t found_pid;
+	int found_fd;   /* fd number in found_pid, with LXNS_SRC_FDS */
+	char *mount_path;
+	struct lxns_node *mount_ns;
+	int scan_fd;    /* during the scan: an fd on it that nobody else can give us, or -1 */
+	bool mounts_read;
+
+	size_t index;   /* in the snapshot's sorted array */
+};
+
+struct lxns_snapshot {
+	struct lxns_node **nodes;
+	size_t n, cap;
+	struct lxns_node **table; /* open addressing on inode */
+	size_t table_cap;
+	unsigned long stats[LXNS_STAT_MAX];
+};
+
+struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);
+/* Find or add (type, ino); *ret_new tells which. NULL on ENOMEM. */
+struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino, bool *ret_new);
+/* Sort nodes and build the child and owned lists; call once, after the scan. */
+void lxns__graph_finish(struct lxns_snapshot *s);
+/* Absolute /proc path through which a node was found (not for hierarchy-only nodes). */
+int lxns__node_path(const struct lxns_node *n, char *buf, size_t size);
+
+#endif
