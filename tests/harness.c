@@ -104,8 +104,8 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-/* Kill and reap every process that was left as our child (we are a subreaper, so orphans of
- * the test come to us). Returns how many there were. */
+/* Kill and reap every process that was left running as our child (we are a subreaper, so
+ * orphans of the test come to us). Returns how many were still running. */
 static int reap_leftovers(void)
 {
 	int n = 0;
@@ -123,17 +123,19 @@ static int reap_leftovers(void)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 			stat = read_all(path);
-			char *p = stat ? strrchr(stat, ')') : NULL;
-			if (p && sscanf(p, ") %*c %d", &ppid) == 1 && ppid == getpid()) {
+			char *p = stat ? strrchr(stat, ')') : NULL, state = 0;
+			if (p && sscanf(p, ") %c %d", &state, &ppid) == 2 && ppid == getpid() && state != 'Z') {
 				kill(pid, SIGKILL);
 				any = true;
+				n++;
 			}
 			free(stat);
 		}
 		if (d)
 			closedir(d);
+		/* Zombies (orphans that already exited) are reaped without blame. */
 		while (waitpid(-1, NULL, WNOHANG) > 0)
-			n++;
+			;
 		if (!any)
 			break;
 		usleep(10000);
@@ -234,8 +236,7 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* Map root inside a new user namespace to our uid/gid outside (as unshare -r does). */
-static void map_root(uid_t uid, gid_t gid)
+void harness_map_root(uid_t uid, gid_t gid)
 {
 	char buf[64];
 
@@ -270,7 +271,7 @@ struct helper helper_spawn(int flags, bool map_root_inside)
 			_exit(1);
 		}
 		if ((flags & CLONE_NEWUSER) && map_root_inside)
-			map_root(uid, gid);
+			harness_map_root(uid, gid);
 		inner = getpid();
 		if ((flags & CLONE_NEWPID) && (inner = fork()) == 0) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);

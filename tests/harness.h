@@ -98,6 +98,9 @@ struct helper {
 struct helper helper_spawn(int flags, bool map_root);
 void helper_kill(struct helper *h);
 
+/* In a new user namespace: map root inside to @uid/@gid outside (as unshare -r does). */
+void harness_map_root(uid_t uid, gid_t gid);
+
 /* Become uid/gid 65534 with no capabilities, keeping /proc/self readable. */
 void harness_drop_privileges(void);
 

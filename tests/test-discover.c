@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* System-wide discovery: each test builds a known situation and asserts the exact nodes and
+ * edges the snapshot has for it. */
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "lxns.h"
+
+static struct lxns_snapshot *discover(unsigned sources)
+{
+	struct lxns_snapshot *s;
+
+	LXNS_OPTS(lxns_discover_opts, o, .sources = sources);
+	CHECK_OK(lxns_discover(&o, &s));
+	return s;
+}
+
+static struct lxns_node *node_of(const struct lxns_snapshot *s, uint64_t ino)
+{
+	struct lxns_node *n;
+
+	lxns_snapshot_foreach(s, n)
+		if (lxns_node_ino(n) == ino)
+			return n;
+	FAIL("namespace %llu is not in the snapshot", (unsigned long long)ino);
+}
+
+static uint64_t link_of(pid_t pid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	return harness_link_ino(path);
+}
+
+static uint64_t fd_ino(int fd)
+{
+	struct stat st;
+
+	CHECK_SYS(fstat(fd, &st));
+	return st.st_ino;
+}
+
+/* Fork a process that runs @setup, reports its PID and pauses. Killed with kill_wait(). */
+static pid_t spawn(void (*setup)(void *), void *arg)
+{
+	int p[2];
+	pid_t pid, me = getpid();
+	char c;
+
+	CHECK_SYS(pipe2(p, O_CLOEXEC));
+	pid = CHECK_SYS(fork());
+	if (pid == 0) {
+		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != me)
+			_exit(1);
+		setup(arg);
+		(void)!write(p[1], "k", 1);
+		for (;;)
+			if (wait(NULL) < 0) /* reap what setup forked, once it ends */
+				pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		FAIL("the spawned process failed to set up");
+	close(p[0]);
+	return pid;
+}
+
+static void kill_wait(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static void do_unshare(void *arg)
+{
+	if (unshare(*(int *)arg) < 0)
+		_exit(1);
+}
+
+TEST(chain_of_four_nested_user_namespaces)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	int flags = CLONE_NEWUSER;
+	pid_t pids[4];
+	uint64_t ino[5] = { link_of(getpid(), "user") };
+	int p[2];
+
+	/* Each level forks the next from inside its own new user namespace. */
+	CHECK_SYS(pipe2(p, O_CLOEXEC));
+	pid_t top = CHECK_SYS(fork());
+	if (top == 0) {
+		close(p[0]);
+		for (int level = 0; level < 4; level++) {
+			pid_t child;
+
+			uid_t uid = geteuid();
+			gid_t gid = getegid();
+
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			do_unshare(&flags);
+			harness_map_root(uid, gid); /* a nested one needs our ids mapped */
+			pid_t me = getpid();
+			(void)!write(p[1], &me, sizeof(me));
+			if (level == 3)
+				break;
+			child = fork();
+			if (child != 0) {
+				if (child < 0)
+					_exit(1);
+				waitpid(child, NULL, 0);
+				_exit(0);
+			}
+		}
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	for (int i = 0; i < 4; i++)
+		if (read(p[0], &pids[i], sizeof(pids[i])) != sizeof(pids[i]))
+			FAIL("level %d did not report", i);
+	close(p[0]);
+	for (int i = 0; i < 4; i++)
+		ino[i + 1] = link_of(pids[i], "user");
+
+	struct lxns_snapshot *s = discover(0);
+	for (int i = 1; i <= 4; i++) {
+		struct lxns_node *n = node_of(s, ino[i]);
+		uid_t uid = 1;
+
+		CHECK_EQ(lxns_node_type(n), LXNS_USER);
+		CHECK(lxns_node_parent(n) == node_of(s, ino[i - 1]));
+		CHECK(lxns_node_owner(n) == lxns_node_parent(n));
+		CHECK_EQ(lxns_node_nprocs(n), 1);
+		CHECK_EQ(lxns_node_pid(n), pids[i - 1]);
+		CHECK(lxns_node_found(n) & LXNS_SRC_PROCS);
+		CHECK_OK(lxns_node_owner_uid(n, &uid));
+		CHECK_EQ(uid, 0);
+		/* Exactly one child, the next level. */
+		struct lxns_node *child = lxns_node_next_child(n, NULL);
+		if (i < 4) {
+			CHECK(child == node_of(s, ino[i + 1]));
+			CHECK(lxns_node_next_child(n, child) == NULL);
+		} else {
+			CHECK(child == NULL);
+		}
+	}
+	lxns_snapshot_free(s);
+	kill_wait(pids[3]); /* each level exits when its child does */
+	waitpid(top, NULL, 0);
+}
+
+static void unshare_user_twice(void *arg)
+{
+	int flags = CLONE_NEWUSER;
+
+	(void)arg;
+	do_unshare(&flags);
+	harness_map_root(0, 0);
+	do_unshare(&flags);
+}
+
+TEST(hidden_intermediate_user_namespace)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	pid_t pid = spawn(unshare_user_twice, NULL);
+	uint64_t inner = link_of(pid, "user");
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int fd = CHECK_OK(lxns_path_parent(path));
+	uint64_t middle = fd_ino(fd);
+	close(fd);
+
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *m = node_of(s, middle), *in = node_of(s, inner);
+	CHECK_EQ(lxns_node_found(m), LXNS_SRC_HIERARCHY);
+	CHECK_EQ(lxns_node_nprocs(m), 0);
+	CHECK(lxns_node_comm(m) == NULL);
+	CHECK(lxns_node_parent(m) == node_of(s, link_of(getpid(), "user")));
+	CHECK(lxns_node_parent(in) == m);
+	/* It can be opened again, by its id. */
+	struct lxns_ns *ns;
+	struct lxns_ident id;
+	int r = lxns_node_open(m, &ns);
+	if (r != -EOPNOTSUPP) {
+		CHECK_OK(r);
+		CHECK_OK(lxns_ns_ident(ns, &id));
+		CHECK_EQ(id.ino, middle);
+		lxns_ns_free(ns);
+	}
+	lxns_snapshot_free(s);
+
+	/* Without the hierarchy source it is not there, and the inner one has no parent. */
+	s = discover(LXNS_SRC_PROCS);
+	struct lxns_node *n;
+	lxns_snapshot_foreach(s, n)
+		CHECK(lxns_node_ino(n) != middle);
+	CHECK(lxns_node_parent(node_of(s, inner)) == NULL);
+	lxns_snapshot_free(s);
+	kill_wait(pid);
+}
+
+/* Create a network namespace, keep an fd on it and go back to the original one. */
+static void hold_netns_by_fd(void *arg)
+{
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), flags = CLONE_NEWNET;
+
+	(void)arg;
+	do_unshare(&flags);
+	if (open("/proc/self/ns/net", O_RDONLY) < 0 || setns(orig, CLONE_NEWNET) < 0)
+		_exit(1);
+	close(orig);
+}
+
+TEST(network_namespace_held_only_by_an_fd)
+{
+	harness_require_unshare(CLONE_NEWNET);
+	pid_t pid = spawn(hold_netns_by_fd, NULL);
+	uint64_t held = 0;
+	char path[64], buf[64];
+
+	/* Find the fd's namespace the way a person would: readlink its fds. */
+	for (int fd = 0; fd < 64 && !held; fd++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		n = readlink(path, buf, sizeof(buf) - 1);
+		if (n > 0 && (buf[n] = '\0', strncmp(buf, "net:[", 5) == 0))
+			held = strtoull(buf + 5, NULL, 10);
+	}
+	CHECK(held != 0);
+	CHECK(held != link_of(pid, "net"));
+
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *n = node_of(s, held);
+	CHECK_EQ(lxns_node_type(n), LXNS_NET);
+	CHECK_EQ(lxns_node_nprocs(n), 0);
+	CHECK_EQ(lxns_node_found(n), LXNS_SRC_FDS);
+	CHECK_EQ(lxns_node_found_pid(n), pid);
+	CHECK(lxns_node_owner(n) == node_of(s, link_of(getpid(), "user")));
+	CHECK(lxns_snapshot_stat(s, LXNS_STAT_FDS) >= 1);
+	lxns_snapshot_free(s);
+
+	/* Processes only: not found. */
+	s = discover(LXNS_SRC_PROCS | LXNS_SRC_HIERARCHY);
+	lxns_snapshot_foreach(s, n)
+		CHECK(lxns_node_ino(n) != held);
+	lxns_snapshot_free(s);
+	kill_wait(pid);
+}
+
+struct pinned_mntns {
+	char dir[64];
+	pid_t pid;
+};
+
+/* In a new mount namespace: a tmpfs on /tmp with a new network namespace pinned at /tmp/pin. */
+static void mntns_with_pinned_net(void *arg)
+{
+	struct lxns_ns *net;
+	int flags = CLONE_NEWNS;
+
+	(void)arg;
+	do_unshare(&flags);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mount("tmpfs", "/tmp", "tmpfs", 0, NULL) < 0)
+		_exit(1);
+	flags = CLONE_NEWNET;
+	do_unshare(&flags);
+	if (lxns_ns_open_self(LXNS_NET, 0, &net) < 0 || lxns_pin(net, "/tmp/pin", LXNS_PIN_CREATE) < 0)
+		_exit(1);
+	lxns_ns_free(net);
+}
+
+TEST(network_namespace_bind_mounted_in_a_mount_namespace_without_processes)
+{
+	harness_require_unshare(CLONE_NEWNS | CLONE_NEWNET);
+	pid_t pid = spawn(mntns_with_pinned_net, NULL);
+	uint64_t mnt = link_of(pid, "mnt"), net = link_of(pid, "net");
+	struct lxns_ns *mntns;
+	char dir[] = "/tmp/lxns-test-XXXXXX", pin[64];
+
+	/* Keep the mount namespace with a pin in ours, then let its only process go. */
+	CHECK(mkdtemp(dir));
+	snprintf(pin, sizeof(pin), "%s/mnt", dir);
+	CHECK_OK(lxns_ns_open_pid(pid, LXNS_MNT, 0, &mntns));
+	CHECK_OK(lxns_pin(mntns, pin, LXNS_PIN_CREATE));
+	lxns_ns_free(mntns);
+	kill_wait(pid);
+
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *m = node_of(s, mnt), *n = node_of(s, net);
+	CHECK_EQ(lxns_node_nprocs(m), 0);
+	CHECK_EQ(lxns_node_found(m), LXNS_SRC_MOUNTS);
+	CHECK(strcmp(lxns_node_mount_path(m), pin) == 0);
+	CHECK_EQ(lxns_node_type(n), LXNS_NET);
+	CHECK_EQ(lxns_node_nprocs(n), 0);
+	CHECK_EQ(lxns_node_found(n), LXNS_SRC_MOUNTS);
+	CHECK(strcmp(lxns_node_mount_path(n), "/tmp/pin") == 0);
+	CHECK(lxns_node_mount_ns(n) == m);
+	CHECK(lxns_node_owner(n) == node_of(s, link_of(getpid(), "user")));
+	lxns_snapshot_free(s);
+
+	CHECK_OK(lxns_unpin(pin, LXNS_PIN_REMOVE));
+	CHECK_SYS(rmdir(dir));
+}
+
+TEST(user_namespace_alive_only_through_a_pinned_namespace_it_owns)
+{
+	harness_require_unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	int flags = CLONE_NEWUSER | CLONE_NEWNET;
+	pid_t pid = spawn(do_unshare, &flags);
+	uint64_t user = link_of(pid, "user"), net = link_of(pid, "net");
+	struct lxns_ns *netns;
+	char dir[] = "/tmp/lxns-test-XXXXXX", pin[64];
+
+	CHECK(mkdtemp(dir));
+	snprintf(pin, sizeof(pin), "%s/net", dir);
+	CHECK_OK(lxns_ns_open_pid(pid, LXNS_NET, 0, &netns));
+	CHECK_OK(lxns_pin(netns, pin, LXNS_PIN_CREATE));
+	lxns_ns_free(netns);
+	kill_wait(pid);
+
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *u = node_of(s, user), *n = node_of(s, net);
+	CHECK_EQ(lxns_node_found(n), LXNS_SRC_MOUNTS);
+	CHECK(lxns_node_owner(n) == u);
+	CHECK_EQ(lxns_node_found(u), LXNS_SRC_HIERARCHY);
+	CHECK_EQ(lxns_node_nprocs(u), 0);
+	CHECK(lxns_node_parent(u) == node_of(s, link_of(getpid(), "user")));
+	/* It owns the pinned one. */
+	CHECK(lxns_node_next_owned(u, NULL) == n);
+	CHECK(lxns_node_next_owned(u, n) == NULL);
+	lxns_snapshot_free(s);
+
+	CHECK_OK(lxns_unpin(pin, LXNS_PIN_REMOVE));
+	CHECK_SYS(rmdir(dir));
+}
+
+/* Two pid namespaces, one inside the other; we get the PID of the first one's init. */
+static void nested_pid_namespaces(void *arg)
+{
+	int p[2], flags = CLONE_NEWPID;
+	pid_t init1;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		_exit(1);
+	do_unshare(&flags);
+	init1 = fork();
+	if (init1 == 0) {
+		/* init of the first namespace: make the second one and its init. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		do_unshare(&flags);
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			(void)!write(p[1], "k", 1);
+			for (;;)
+				pause();
+		}
+		for (;;)
+			pause();
+	}
+	char c;
+	if (init1 < 0 || read(p[0], &c, 1) != 1)
+		_exit(1);
+	*(pid_t *)arg = init1;
+}
+
+TEST(nested_pid_namespaces)
+{
+	harness_require_unshare(CLONE_NEWPID);
+	/* The spawned process writes init1's PID to shared memory before reporting. */
+	pid_t *shared = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(shared != MAP_FAILED);
+	pid_t pid = spawn(nested_pid_namespaces, shared);
+	pid_t init1 = *shared;
+	uint64_t ours = link_of(getpid(), "pid"), ns1 = link_of(init1, "pid");
+	uint64_t ns2 = link_of(init1, "pid_for_children");
+
+	CHECK(ns1 != ours && ns2 != ns1);
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *a = node_of(s, ns1), *b = node_of(s, ns2);
+	CHECK(lxns_node_parent(a) == node_of(s, ours));
+	CHECK(lxns_node_parent(b) == a);
+	CHECK_EQ(lxns_node_nprocs(a), 1); /* init1; its child is in ns2 */
+	CHECK_EQ(lxns_node_pid(a), init1);
+	CHECK_EQ(lxns_node_nprocs(b), 1);
+	CHECK(lxns_node_next_child(a, NULL) == b);
+	lxns_snapshot_free(s);
+	munmap(shared, sizeof(pid_t));
+	kill(init1, SIGKILL); /* takes ns2 with it; the spawned process reaps it */
+	for (int i = 0; i < 1000 && kill(init1, 0) == 0; i++)
+		usleep(1000);
+	kill_wait(pid);
+}
+
+static void *thread_in_own_uts(void *arg)
+{
+	if (unshare(CLONE_NEWUTS) == 0)
+		*(volatile pid_t *)arg = gettid();
+	pause();
+	return NULL;
+}
+
+TEST(thread_in_its_own_namespace)
+{
+	harness_require_unshare(CLONE_NEWUTS);
+	volatile pid_t tid = 0;
+	pthread_t t;
+	char path[64];
+
+	CHECK(pthread_create(&t, NULL, thread_in_own_uts, (void *)&tid) == 0);
+	for (int i = 0; i < 500 && !tid; i++)
+		usleep(1000);
+	CHECK(tid > 0);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/uts", (int)getpid(), (int)tid);
+	uint64_t uts = harness_link_ino(path);
+
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *n = node_of(s, uts);
+	CHECK_EQ(lxns_node_found(n), LXNS_SRC_THREADS);
+	CHECK_EQ(lxns_node_found_pid(n), tid);
+	CHECK_EQ(lxns_node_nprocs(n), 0);
+	CHECK(lxns_snapshot_stat(s, LXNS_STAT_THREADS) >= 1);
+	lxns_snapshot_free(s);
+	s = discover(LXNS_SRC_PROCS);
+	lxns_snapshot_foreach(s, n)
+		CHECK(lxns_node_ino(n) != uts);
+	lxns_snapshot_free(s);
+	_exit(0); /* ends the paused thread too */
+}
+
+TEST(flat_list_is_sorted_and_trees_are_consistent)
+{
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *n, *prev = NULL, *k;
+	size_t count = 0;
+
+	lxns_snapshot_foreach(s, n) {
+		if (prev) {
+			int a = lxns_node_type(prev), b = lxns_node_type(n);
+			CHECK(strcmp(lxns_type_name(a), lxns_type_name(b)) < 0 ||
+			      (a == b && lxns_node_ino(prev) < lxns_node_ino(n)));
+		}
+		/* Every child lists its parent, every owned node its owner. */
+		lxns_node_foreach_child(n, k)
+			CHECK(lxns_node_parent(k) == n);
+		lxns_node_foreach_owned(n, k)
+			CHECK(lxns_node_owner(k) == n && lxns_node_type(k) != LXNS_USER);
+		if (lxns_node_type(n) != LXNS_USER && lxns_node_type(n) != LXNS_PID)
+			CHECK(lxns_node_parent(n) == NULL);
+		prev = n;
+		count++;
+	}
+	CHECK_EQ(count, lxns_snapshot_stat(s, LXNS_STAT_NAMESPACES));
+	CHECK(lxns_snapshot_next_root(s, LXNS_USER, NULL) == node_of(s, link_of(getpid(), "user")));
+	CHECK(lxns_snapshot_next_root(s, LXNS_NET, NULL) == NULL);
+	/* Our own namespaces are all there with us counted. */
+	n = node_of(s, link_of(getpid(), "net"));
+	CHECK(lxns_node_nprocs(n) >= 1 && lxns_node_comm(n) != NULL);
+	lxns_snapshot_free(s);
+	lxns_snapshot_free(NULL);
+}
+
+TEST(bad_options)
+{
+	struct lxns_snapshot *s = (struct lxns_snapshot *)0x1;
+
+	LXNS_OPTS(lxns_discover_opts, bad_types, .types = 0x1);
+	LXNS_OPTS(lxns_discover_opts, bad_sources, .sources = 0x400);
+	struct lxns_discover_opts short_sz = { .sz = 2 };
+	CHECK_ERR(lxns_discover(&bad_types, &s), EINVAL);
+	CHECK_ERR(lxns_discover(&bad_sources, &s), EINVAL);
+	CHECK_ERR(lxns_discover(&short_sz, &s), EINVAL);
+	CHECK(s == (struct lxns_snapshot *)0x1);
+}
+
+TEST(unprivileged_scan_completes_and_reports_what_it_could_not_read)
+{
+	pid_t pid = CHECK_SYS(fork());
+
+	if (pid == 0) {
+		harness_drop_privileges();
+		struct lxns_snapshot *s = discover(0);
+		struct lxns_node *n = node_of(s, link_of(getpid(), "user"));
+
+		CHECK(lxns_node_nprocs(n) >= 1);
+		/* Root's processes (PID 1 at least) are out of reach. */
+		CHECK(lxns_snapshot_stat(s, LXNS_STAT_DENIED) > 0);
+		lxns_snapshot_free(s);
+		_exit(0);
+	}
+	harness_wait_ok(pid);
+}
+
+/* Processes and namespaces come and go during the scans; every scan completes. */
+TEST(scans_complete_during_process_churn)
+{
+	harness_require_unshare(CLONE_NEWNET | CLONE_NEWUTS);
+	int stop[2];
+
+	CHECK_SYS(pipe2(stop, O_CLOEXEC | O_NONBLOCK));
+	pid_t churn = CHECK_SYS(fork());
+	if (churn == 0) {
+		char byte;
+
+		close(stop[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Until the test closes the pipe (read gives 0): no child is ever left behind. */
+		while (read(stop[0], &byte, 1) != 0) {
+			pid_t c = fork();
+			if (c == 0) {
+				if (unshare(CLONE_NEWNET | CLONE_NEWUTS) == 0)
+					usleep(200);
+				_exit(0);
+			}
+			if (c > 0)
+				waitpid(c, NULL, 0);
+		}
+		_exit(0);
+	}
+	close(stop[0]);
+	for (int i = 0; i < 40; i++) {
+		struct lxns_snapshot *s = discover(0);
+		CHECK(lxns_snapshot_stat(s, LXNS_STAT_NAMESPACES) > 0);
+		lxns_snapshot_free(s);
+	}
+	close(stop[1]);
+	harness_wait_ok(churn);
+}
