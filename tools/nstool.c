@@ -155,6 +155,7 @@ static int parse_options(const struct nstool *tool, int argc, char **argv, struc
 	int c;
 
 	*o = (struct opts){ .mode = MODE_TREE, .color = -1, .owned_types = LXNS_ALL & ~LXNS_USER };
+	opterr = 0; /* our own one-line messages */
 	while ((c = getopt_long(argc, argv, "c::Jro:ns:dt:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -209,7 +210,11 @@ static int parse_options(const struct nstool *tool, int argc, char **argv, struc
 		case 'h': usage(tool); exit(0);
 		case 'V': printf("%s from lxns %s\n", tool->name, LXNS_VERSION); exit(0);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", tool->name);
+			if (optopt && optopt < 256)
+				fprintf(stderr, "%s: invalid option or missing argument -- '%c'; see --help\n",
+					tool->name, optopt);
+			else
+				fprintf(stderr, "%s: unrecognized option '%s'; see --help\n", tool->name, argv[optind - 1]);
 			return 1;
 		}
 	}
@@ -456,7 +461,7 @@ static int print_dot(const struct lxns_snapshot *snap, const struct nstool *tool
 {
 	const struct lxns_node *n;
 
-	printf("digraph namespaces {\n  rankdir=TB;\n  node [fontname=\"monospace\", fontsize=10];\n");
+	printf("digraph namespaces {\n  rankdir=TB;\n  node [fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", fontsize=9];\n");
 	lxns_snapshot_foreach(snap, n) {
 		int type = lxns_node_type(n);
 		bool shown = type == LXNS_USER || type == LXNS_PID ||
