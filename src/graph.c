@@ -64,8 +64,7 @@ struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t in
 		return NULL;
 	n->type = type;
 	n->ino = ino;
-	n->scan_fd = -1;
-	n->found_fd = -1;
+	n->scan_fd = n->found_fd = n->owner_fd = n->parent_fd = -1;
 	s->nodes[s->n++] = n;
 	size_t i = slot_of(ino, s->table_cap);
 	while (s->table[i])
@@ -73,6 +72,32 @@ struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t in
 	s->table[i] = n;
 	*ret_new = true;
 	return n;
+}
+
+int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from)
+{
+	int r = 0;
+
+	for (size_t k = 0; k < from->n && r == 0; k++) {
+		struct lxns_node *f = from->nodes[k], *n;
+		bool is_new;
+
+		n = lxns__graph_get(s, f->type, f->ino, &is_new);
+		if (!n) {
+			r = -ENOMEM;
+			break;
+		}
+		n->nprocs += f->nprocs;
+		if (f->pid && (!n->pid || f->pid < n->pid))
+			n->pid = f->pid;
+		if (f->found_pid && !n->found_pid) {
+			n->found_pid = f->found_pid;
+			n->found_fd = f->found_fd;
+		}
+		n->found |= f->found;
+	}
+	lxns_snapshot_free(from);
+	return r;
 }
 
 static int node_cmp(const void *a, const void *b)
@@ -131,8 +156,14 @@ LXNS_EXPORT void lxns_snapshot_free(struct lxns_snapshot *s)
 	if (!s)
 		return;
 	for (size_t k = 0; k < s->n; k++) {
-		if (s->nodes[k]->scan_fd >= 0)
-			close(s->nodes[k]->scan_fd);
+		struct lxns_node *n = s->nodes[k];
+
+		if (n->scan_fd >= 0)
+			close(n->scan_fd);
+		if (n->owner_fd >= 0)
+			close(n->owner_fd);
+		if (n->parent_fd >= 0)
+			close(n->parent_fd);
 		free(s->nodes[k]->comm);
 		free(s->nodes[k]->mount_path);
 		free(s->nodes[k]);

@@ -26,6 +26,11 @@ struct lxns_node {
 	struct lxns_node *mount_ns;
 	int scan_fd;    /* during the scan: an fd on it that nobody else can give us, or -1 */
 	bool mounts_read;
+	/* During the scan, between probing a node (in parallel) and linking it (serially): its
+	 * owner's and parent's inodes, with an fd on each that is not in the snapshot yet. */
+	uint64_t owner_ino, parent_ino;
+	int owner_fd, parent_fd;
+	bool comm_rep; /* reads comm for every node with the same pid */
 
 	size_t index;   /* in the snapshot's sorted array */
 };
@@ -41,6 +46,8 @@ struct lxns_snapshot {
 struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);
 /* Find or add (type, ino); *ret_new tells which. NULL on ENOMEM. */
 struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino, bool *ret_new);
+/* Move every node of @from into @s (counts add up, the lowest PID wins) and free @from. */
+int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from);
 /* Sort nodes and build the child and owned lists; call once, after the scan. */
 void lxns__graph_finish(struct lxns_snapshot *s);
 /* Absolute /proc path through which a node was found (not for hierarchy-only nodes). */

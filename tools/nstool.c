@@ -250,6 +250,27 @@ static const struct lxns_node *uid_node(const struct lxns_node *n)
 	return lxns_node_type(n) == LXNS_USER ? n : lxns_node_owner(n);
 }
 
+/* getpwuid() rereads the passwd database each time: remember the last few answers. */
+static const char *user_name(uid_t uid, const char *fallback)
+{
+	static struct {
+		uid_t uid;
+		char name[64];
+	} cache[8];
+	static size_t used, next;
+
+	for (size_t i = 0; i < used; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	struct passwd *pw = getpwuid(uid);
+	size_t slot = next++ % 8;
+	cache[slot].uid = uid;
+	snprintf(cache[slot].name, sizeof(cache[slot].name), "%s", pw ? pw->pw_name : fallback);
+	if (used < 8)
+		used++;
+	return cache[slot].name;
+}
+
 static void user_text(const struct lxns_node *n, char *uidbuf, size_t uidsize, char *namebuf, size_t namesize)
 {
 	uid_t uid;
@@ -258,8 +279,7 @@ static void user_text(const struct lxns_node *n, char *uidbuf, size_t uidsize, c
 	if (!uid_node(n) || lxns_node_owner_uid(uid_node(n), &uid) < 0)
 		return;
 	snprintf(uidbuf, uidsize, "%u", (unsigned)uid);
-	struct passwd *pw = getpwuid(uid);
-	snprintf(namebuf, namesize, "%s", pw ? pw->pw_name : uidbuf);
+	snprintf(namebuf, namesize, "%s", user_name(uid, uidbuf));
 }
 
 /* How a namespace was found, for those without a process. */
