@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "lxns.h"
@@ -34,10 +35,13 @@ static void die(const char *what)
 	_exit(1);
 }
 
+/* Tell the fixture this process is set up. The population's processes keep only the fds a
+ * process normally has (0, 1, 2) and those they hold on purpose, not this plumbing. */
 static void announce(void)
 {
 	if (write(ready_fd, "x", 1) != 1)
 		_exit(1);
+	close(ready_fd);
 }
 
 /* Die with the parent; every process of the population does, so killing the top ones ends all. */
@@ -174,6 +178,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pl.per_ns = pl.n / pl.u;
+	/* The population starts with 0, 1 and 2 only, whatever the caller left open. */
+	close_range(3, ~0U, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (pipe2(pipefd, O_CLOEXEC) < 0 || !mkdtemp(dir))
 		die("setup");
@@ -233,8 +239,10 @@ int main(int argc, char **argv)
 	printf("ready %d\n", got);
 	fflush(stdout);
 
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	/* No SA_RESTART: the signal interrupts the read below. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	while (!stop && read(STDIN_FILENO, &c, 1) > 0)
 		;
 

@@ -44,9 +44,9 @@ struct worker {
 	struct scan sc;
 	pthread_t thread;
 	size_t first, step;
-	const struct pid_list *pids; /* process phase */
-	struct lxns_snapshot *probe; /* probe phase: the snapshot whose nodes to probe */
-	size_t probe_n;
+	const struct pid_list *pids;                       /* the process phase */
+	void (*node_fn)(struct scan *, struct lxns_node *); /* node phases, on sc.s's nodes */
+	size_t nodes;
 	bool started;
 };
 
@@ -130,21 +130,30 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 	close(fd);
 }
 
-static void *probe_nodes(void *arg)
+static void probe_and_comm(struct scan *sc, struct lxns_node *n)
+{
+	probe_node(sc, n, -1);
+	/* The representative of its processes' namespaces reads comm for all of them. */
+	if (n->pid && n->comm_rep) {
+		n->comm = read_comm(sc, n->pid);
+		if (!n->comm && errno == ENOMEM)
+			sc->err = -ENOMEM;
+	}
+}
+
+static void read_mounts(struct scan *sc, struct lxns_node *n)
+{
+	if (n->type == LXNS_MNT && n->nprocs)
+		lxns__read_mounts(sc, n);
+}
+
+/* Each worker touches only the nodes it is given. */
+static void *each_node(void *arg)
 {
 	struct worker *w = arg;
 
-	for (size_t k = w->first; k < w->probe_n && !w->sc.err; k += w->step) {
-		struct lxns_node *n = w->probe->nodes[k];
-
-		probe_node(&w->sc, n, -1);
-		/* The representative of its processes' namespaces reads comm for all of them. */
-		if (n->pid && n->comm_rep) {
-			n->comm = read_comm(&w->sc, n->pid);
-			if (!n->comm && errno == ENOMEM)
-				w->sc.err = -ENOMEM;
-		}
-	}
+	for (size_t k = w->first; k < w->nodes && !w->sc.err; k += w->step)
+		w->node_fn(&w->sc, w->sc.s->nodes[k]);
 	return NULL;
 }
 
@@ -244,16 +253,17 @@ static int scan_processes(struct scan *sc)
 	return r;
 }
 
-static int probe_all(struct scan *sc)
+/* Run @fn on every node in parallel. */
+static int for_nodes(struct scan *sc, void (*fn)(struct scan *, struct lxns_node *))
 {
 	struct worker w[MAX_WORKERS] = { 0 };
 	size_t n = worker_count(sc->s->n * 2);
 
-	for (size_t i = 0; i < n; i++)
-		w[i] = (struct worker){ .sc = *sc, .first = i, .step = n, .probe = sc->s, .probe_n = sc->s->n };
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		w[i] = (struct worker){ .sc = *sc, .first = i, .step = n, .node_fn = fn, .nodes = sc->s->n };
 		memset(w[i].sc.stats, 0, sizeof(w[i].sc.stats));
-	return run_workers(w, n, probe_nodes, sc);
+	}
+	return run_workers(w, n, each_node, sc);
 }
 
 static struct lxns_node *relative(struct scan *sc, uint64_t ino, int *fd, int type);
@@ -312,12 +322,15 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 	r = sc.proc_fd < 0 ? lxns__neg_errno() : 0;
 	if (r == 0)
 		r = scan_processes(&sc);
-	if (r == 0 && (sc.sources & LXNS_SRC_MOUNTS))
-		lxns__scan_mounts(&sc);
+	if (r == 0 && (sc.sources & LXNS_SRC_MOUNTS)) {
+		r = for_nodes(&sc, read_mounts);
+		if (r == 0)
+			lxns__scan_mounts(&sc);
+	}
 	if (r == 0 && !sc.err)
 		r = share_comms(sc.s, false);
 	if (r == 0)
-		r = probe_all(&sc);
+		r = for_nodes(&sc, probe_and_comm);
 	if (r == 0)
 		r = share_comms(sc.s, true);
 	/* Nodes the hierarchy adds are appended and linked as they come. */

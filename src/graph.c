@@ -164,8 +164,9 @@ LXNS_EXPORT void lxns_snapshot_free(struct lxns_snapshot *s)
 			close(n->owner_fd);
 		if (n->parent_fd >= 0)
 			close(n->parent_fd);
-		free(s->nodes[k]->comm);
-		free(s->nodes[k]->mount_path);
+		free(n->comm);
+		free(n->mount_path);
+		free(n->mount_lines);
 		free(s->nodes[k]);
 	}
 	free(s->nodes);

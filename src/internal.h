@@ -88,6 +88,14 @@ static inline int lxns__take_fd(int *fdp)
 }
 #define TAKE_FD(fd) lxns__take_fd(&(fd))
 
+/* Return a pointer and leave NULL in its place, so a freeing path gives it up. */
+#define TAKE_PTR(p)                                                                               \
+	({                                                                                        \
+		typeof(p) p_ = (p);                                                               \
+		(p) = NULL;                                                                       \
+		p_;                                                                               \
+	})
+
 /* -errno of the last failed call, never 0 (a defensive -EIO if errno was not set). */
 static inline int lxns__neg_errno(void)
 {

@@ -70,27 +70,69 @@ static void found_mount(struct scan *sc, struct lxns_node *mntns, char *line, in
 		close(fd);
 }
 
-static void mounts_of_process(struct scan *sc, struct lxns_node *mntns)
+void lxns__read_mounts(struct scan *sc, struct lxns_node *mntns)
 {
-	char path[64], *line = NULL;
-	size_t size = 0;
-	FILE *f;
+	char path[64], *buf = NULL, *out = NULL;
+	size_t len = 0, cap = 0, out_len = 0;
+	ssize_t r = 1;
 	int fd;
 
+	mntns->mounts_read = true;
 	snprintf(path, sizeof(path), "%d/mountinfo", (int)mntns->pid);
 	fd = openat(sc->proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !(f = fdopen(fd, "re"))) {
+	if (fd < 0) {
 		lxns__count_error(sc, errno);
-		if (fd >= 0)
-			close(fd);
 		return;
 	}
-	while (getline(&line, &size, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		found_mount(sc, mntns, line, -1);
+	while (r > 0) {
+		if (cap - len < 4096) {
+			char *b = realloc(buf, cap = cap ? cap * 2 : 16384);
+			if (!b) {
+				sc->err = -ENOMEM;
+				goto out;
+			}
+			buf = b;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		len += r > 0 ? (size_t)r : 0;
 	}
-	free(line);
-	fclose(f);
+	if (r < 0) {
+		lxns__count_error(sc, errno);
+		goto out;
+	}
+	buf[len] = '\0';
+	/* Keep the nsfs lines only: they are few, the rest is every mount of the namespace. */
+	for (char *line = buf, *end; *line; line = end + (*end != '\0')) {
+		end = line + strcspn(line, "\n");
+		if (memmem(line, (size_t)(end - line), " - nsfs ", 8)) {
+			char *o = realloc(out, out_len + (size_t)(end - line) + 2);
+			if (!o) {
+				sc->err = -ENOMEM;
+				goto out;
+			}
+			out = o;
+			memcpy(out + out_len, line, (size_t)(end - line));
+			out_len += (size_t)(end - line);
+			out[out_len++] = '\n';
+			out[out_len] = '\0';
+		}
+	}
+	mntns->mount_lines = TAKE_PTR(out);
+out:
+	free(out);
+	free(buf);
+	close(fd);
+}
+
+/* Record the nsfs mounts lxns__read_mounts() kept for @mntns. */
+static void apply_mounts(struct scan *sc, struct lxns_node *mntns)
+{
+	char *lines = mntns->mount_lines, *save = NULL;
+
+	for (char *line = strtok_r(lines, "\n", &save); line && !sc->err; line = strtok_r(NULL, "\n", &save))
+		found_mount(sc, mntns, line, -1);
+	free(lines);
+	mntns->mount_lines = NULL;
 }
 
 #define MOUNT_MSG_MAX (PATH_MAX + 512)
@@ -209,13 +251,17 @@ void lxns__scan_mounts(struct scan *sc)
 	for (size_t k = 0; k < sc->s->n && !sc->err; k++) {
 		struct lxns_node *n = sc->s->nodes[k];
 
-		if (n->type != LXNS_MNT || n->mounts_read)
+		if (n->type != LXNS_MNT)
 			continue;
-		n->mounts_read = true;
-		if (n->nprocs) {
-			mounts_of_process(sc, n);
+		if (!n->mounts_read && n->nprocs)
+			lxns__read_mounts(sc, n); /* found after the parallel reads */
+		if (n->mount_lines) {
+			apply_mounts(sc, n);
 			continue;
 		}
+		if (n->mounts_read)
+			continue;
+		n->mounts_read = true;
 		int fd = lxns__scan_open(n);
 		if (fd < 0) {
 			lxns__count_error(sc, -fd);

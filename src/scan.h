@@ -30,8 +30,12 @@ int lxns__dir_each(int dirfd, bool (*fn)(void *arg, const char *name), void *arg
 /* scan-procs.c: a process's namespaces, and those of its threads and fds as sources say. */
 void lxns__scan_process(struct scan *sc, pid_t pid);
 
-/* scan-mounts.c: nsfs bind mounts in every mount namespace found so far (and those found on the
- * way). Single-threaded: it forks. */
+/* scan-mounts.c: keep the nsfs lines of the mountinfo of a mount namespace with a process, in
+ * mntns->mount_lines (touches @mntns only: workers call it in parallel). */
+void lxns__read_mounts(struct scan *sc, struct lxns_node *mntns);
+
+/* Record the mounts read, and read (from a forked child inside) the mount namespaces without
+ * processes, also those found on the way. Single-threaded: it adds nodes and forks. */
 void lxns__scan_mounts(struct scan *sc);
 
 /* An fd on a node for the scan: one we were handed, else through its /proc path. */
