@@ -2,6 +2,7 @@
 /* System-wide discovery: processes (in parallel), bind mounts, then the hierarchy above all
  * that was found, each namespace opened once. */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,40 @@ static void *scan_pids(void *arg)
 	return NULL;
 }
 
+/* Whether a failure @err to open @n means it is gone (its processes exited, its path now names
+ * something else), as opposed to refused. */
+static bool node_gone(const struct lxns_node *n, int err)
+{
+	char path[PATH_MAX + 64], buf[64];
+	uint64_t ino;
+	ssize_t len;
+	int type;
+
+	if (err == -ENOENT || err == -ESRCH)
+		return true;
+	/* A process on its way out can fail an open otherwise: is its link still that namespace? */
+	if (lxns__node_path(n, path, sizeof(path)) < 0)
+		return false;
+	len = readlink(path, buf, sizeof(buf) - 1);
+	if (len < 0)
+		return errno == ENOENT || errno == ESRCH;
+	buf[len] = '\0';
+	return !lxns__parse_ns_link(buf, &type, &ino) || ino != n->ino;
+}
+
+int lxns__scan_open(struct lxns_node *n)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	if (n->scan_fd >= 0)
+		return TAKE_FD(n->scan_fd);
+	if (lxns__node_path(n, path, sizeof(path)) < 0)
+		return -ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	return fd < 0 ? lxns__neg_errno() : fd;
+}
+
 /* The inode an ioctl's new fd names (the fd is kept in *ret_fd when the inode is not in @s,
  * else closed); 0 at the top or beyond what we may see. */
 static uint64_t probe_relative(const struct lxns_snapshot *s, int fd, unsigned long request, int *ret_fd)
@@ -110,14 +145,17 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 	if (fd < 0)
 		fd = lxns__scan_open(n);
 	if (fd < 0) {
-		lxns__count_error(sc, -fd);
+		n->vanished = node_gone(n, fd);
+		lxns__count_error(sc, n->vanished ? ENOENT : -fd);
 		return;
 	}
 	if (fstat(fd, &st) < 0 || st.st_ino != n->ino) {
-		sc->stats[LXNS_STAT_VANISHED]++; /* its path names another namespace by now */
+		n->vanished = true; /* its path names another namespace by now */
+		sc->stats[LXNS_STAT_VANISHED]++;
 		close(fd);
 		return;
 	}
+	n->probed = true;
 	if (ioctl(fd, NS_GET_ID, &id) == 0)
 		n->id = id;
 	if (n->type == LXNS_USER && ioctl(fd, NS_GET_OWNER_UID, &uid) == 0) {
@@ -266,24 +304,44 @@ static int for_nodes(struct scan *sc, void (*fn)(struct scan *, struct lxns_node
 	return run_workers(w, n, each_node, sc);
 }
 
-static struct lxns_node *relative(struct scan *sc, uint64_t ino, int *fd, int type);
+static struct lxns_node *relative(struct scan *sc, struct lxns_node *n, uint64_t ino, int *fd,
+				  unsigned long request, int type);
 
 /* Turn the probed inodes of @n into edges, adding (and probing, and linking) the hierarchy
  * namespaces that nothing else found. Serial: it adds nodes. */
 static void link_node(struct scan *sc, struct lxns_node *n)
 {
 	n->linked = true;
-	n->owner = relative(sc, n->owner_ino, &n->owner_fd, LXNS_USER);
+	if (!n->probed)
+		return; /* nothing known of its relatives */
+	n->owner = relative(sc, n, n->owner_ino, &n->owner_fd, NS_GET_USERNS, LXNS_USER);
 	if (n->type == LXNS_USER)
 		n->parent = n->owner;
 	else if (n->type == LXNS_PID)
-		n->parent = relative(sc, n->parent_ino, &n->parent_fd, LXNS_PID);
+		n->parent = relative(sc, n, n->parent_ino, &n->parent_fd, NS_GET_PARENT, LXNS_PID);
 }
 
-static struct lxns_node *relative(struct scan *sc, uint64_t ino, int *fd, int type)
+/* The node of @n's owner or parent. A relative found by processes that all exited before it was
+ * probed is alive still (@n holds it): probe it through @n. */
+static struct lxns_node *relative(struct scan *sc, struct lxns_node *n, uint64_t ino, int *fd,
+				  unsigned long request, int type)
 {
 	struct lxns_node *r = ino ? lxns__graph_find(sc->s, ino) : NULL;
 
+	/* Each node that refers to it gives it one more chance. */
+	if (r && !r->probed) {
+		if (*fd < 0) {
+			_cleanup_close_ int nfd = lxns__scan_open(n);
+			*fd = nfd < 0 ? -1 : ioctl(nfd, request);
+			/* Gone as well: the two went together (a container that exited). */
+			if (nfd == -ENOENT || nfd == -ESRCH)
+				n->vanished = true;
+		}
+		if (*fd >= 0) {
+			probe_node(sc, r, TAKE_FD(*fd));
+			link_node(sc, r);
+		}
+	}
 	if (!r && ino && *fd >= 0 && (sc->sources & LXNS_SRC_HIERARCHY)) {
 		r = lxns__found(sc, type, ino, LXNS_SRC_HIERARCHY, 0);
 		if (r) {
@@ -294,6 +352,34 @@ static struct lxns_node *relative(struct scan *sc, uint64_t ino, int *fd, int ty
 	if (*fd >= 0)
 		close(TAKE_FD(*fd));
 	return r;
+}
+
+/* A namespace whose processes all exited during the scan, and that nothing still there refers
+ * to, is gone: leave it out. */
+static bool still_there(const struct lxns_node *n)
+{
+	return !n->vanished || n->referenced;
+}
+
+static void leave_out_the_gone(struct scan *sc)
+{
+	size_t dropped;
+
+	/* Leaving one out may leave its owner or parent unreferenced: until nothing changes. */
+	do {
+		for (size_t k = 0; k < sc->s->n; k++)
+			sc->s->nodes[k]->referenced = false;
+		for (size_t k = 0; k < sc->s->n; k++) {
+			struct lxns_node *n = sc->s->nodes[k], *rel[] = { n->parent, n->owner, n->mount_ns };
+
+			if (still_there(n))
+				for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+					if (rel[i])
+						rel[i]->referenced = true;
+		}
+		dropped = lxns__graph_filter(sc->s, still_there);
+		sc->stats[LXNS_STAT_VANISHED] += dropped;
+	} while (dropped);
 }
 
 LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns_snapshot **ret_snapshot)
@@ -348,6 +434,7 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 	for (size_t k = 0; k < sc.s->n; k++)
 		if (sc.s->nodes[k]->scan_fd >= 0)
 			close(TAKE_FD(sc.s->nodes[k]->scan_fd));
+	leave_out_the_gone(&sc);
 	memcpy(sc.s->stats, sc.stats, sizeof(sc.stats));
 	lxns__graph_finish(sc.s);
 	*ret_snapshot = sc.s;

@@ -151,24 +151,51 @@ int lxns__node_path(const struct lxns_node *n, char *buf, size_t size)
 
 /* --- Public walking API --------------------------------------------------------------------- */
 
+static void node_free(struct lxns_node *n)
+{
+	if (n->scan_fd >= 0)
+		close(n->scan_fd);
+	if (n->owner_fd >= 0)
+		close(n->owner_fd);
+	if (n->parent_fd >= 0)
+		close(n->parent_fd);
+	free(n->comm);
+	free(n->mount_path);
+	free(n->mount_lines);
+	free(n);
+}
+
+size_t lxns__graph_filter(struct lxns_snapshot *s, bool (*keep)(const struct lxns_node *))
+{
+	size_t kept = 0, dropped;
+
+	for (size_t k = 0; k < s->n; k++) {
+		if (keep(s->nodes[k]))
+			s->nodes[kept++] = s->nodes[k];
+		else
+			node_free(s->nodes[k]);
+	}
+	dropped = s->n - kept;
+	if (dropped) {
+		/* Rehash what is left. */
+		s->n = kept;
+		memset(s->table, 0, s->table_cap * sizeof(*s->table));
+		for (size_t k = 0; k < s->n; k++) {
+			size_t i = slot_of(s->nodes[k]->ino, s->table_cap);
+			while (s->table[i])
+				i = (i + 1) & (s->table_cap - 1);
+			s->table[i] = s->nodes[k];
+		}
+	}
+	return dropped;
+}
+
 LXNS_EXPORT void lxns_snapshot_free(struct lxns_snapshot *s)
 {
 	if (!s)
 		return;
-	for (size_t k = 0; k < s->n; k++) {
-		struct lxns_node *n = s->nodes[k];
-
-		if (n->scan_fd >= 0)
-			close(n->scan_fd);
-		if (n->owner_fd >= 0)
-			close(n->owner_fd);
-		if (n->parent_fd >= 0)
-			close(n->parent_fd);
-		free(n->comm);
-		free(n->mount_path);
-		free(n->mount_lines);
-		free(s->nodes[k]);
-	}
+	for (size_t k = 0; k < s->n; k++)
+		node_free(s->nodes[k]);
 	free(s->nodes);
 	free(s->table);
 	free(s);

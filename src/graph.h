@@ -10,7 +10,10 @@ struct lxns_node {
 	uint64_t ino, id;
 	uid_t owner_uid;
 	bool have_owner_uid;
-	bool linked; /* owner/parent looked up */
+	bool linked;     /* owner/parent looked up */
+	bool probed;     /* opened: id, owner UID, relatives' inodes read */
+	bool vanished;   /* could not be opened because it (or the way to it) is gone */
+	bool referenced; /* the parent, owner or mount namespace of a node */
 	struct lxns_node *parent, *owner;
 	struct lxns_node *first_child, *next_sibling; /* same-type tree, by inode */
 	struct lxns_node *first_owned, *next_owned;   /* other types a user namespace owns */
@@ -49,6 +52,8 @@ struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);
 struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino, bool *ret_new);
 /* Move every node of @from into @s (counts add up, the lowest PID wins) and free @from. */
 int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from);
+/* Free the nodes @keep says no to. Returns how many. */
+size_t lxns__graph_filter(struct lxns_snapshot *s, bool (*keep)(const struct lxns_node *));
 /* Sort nodes and build the child and owned lists; call once, after the scan. */
 void lxns__graph_finish(struct lxns_snapshot *s);
 /* Absolute /proc path through which a node was found (not for hierarchy-only nodes). */

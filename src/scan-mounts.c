@@ -232,19 +232,6 @@ static void mounts_of_namespace(struct scan *sc, struct lxns_node *mntns, int mn
 		lxns__count_error(sc, WIFEXITED(status) && WEXITSTATUS(status) == 2 ? EPERM : EIO);
 }
 
-int lxns__scan_open(struct lxns_node *n)
-{
-	char path[PATH_MAX + 64];
-	int fd;
-
-	if (n->scan_fd >= 0)
-		return TAKE_FD(n->scan_fd);
-	if (lxns__node_path(n, path, sizeof(path)) < 0)
-		return -ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	return fd < 0 ? lxns__neg_errno() : fd;
-}
-
 void lxns__scan_mounts(struct scan *sc)
 {
 	/* Mount namespaces found on the way (a pinned one) are read too: the array grows. */
