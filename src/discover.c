@@ -140,7 +140,7 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 {
 	struct stat st;
 	uint64_t id;
-	uid_t uid;
+	uid_t uid = 0; /* written by the kernel; set for memory checkers that cannot know */
 
 	if (fd < 0)
 		fd = lxns__scan_open(n);

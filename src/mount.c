@@ -32,7 +32,7 @@ static int clone_attach(int dfd, const char *path, unsigned at_flags, const char
 			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", dfd);
 			src = fdpath;
 		}
-		if (mount(src, target, NULL, MS_BIND | (at_flags & AT_RECURSIVE ? MS_REC : 0), NULL) < 0)
+		if (mount(src, target, "none", MS_BIND | (at_flags & AT_RECURSIVE ? MS_REC : 0), NULL) < 0)
 			return lxns__neg_errno();
 		return 0;
 	}

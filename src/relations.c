@@ -37,7 +37,7 @@ LXNS_EXPORT int lxns_fd_parent(int fd)
 
 LXNS_EXPORT int lxns_fd_owner_uid(int fd, uid_t *ret_uid)
 {
-	uid_t uid;
+	uid_t uid = 0; /* written by the kernel; set for memory checkers that cannot know */
 	int r = lxns__fd_check(fd, 0);
 
 	if (r < 0)

@@ -158,6 +158,7 @@ static int run_one(int i)
 	if (pid == 0) {
 		int before, after;
 
+		free(mounts_before); /* the runner's, not the test's */
 		close(pipefd[0]);
 		msg_fd = pipefd[1];
 		test_pid = getpid();

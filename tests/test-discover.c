@@ -276,7 +276,7 @@ static void mntns_with_pinned_net(void *arg)
 
 	(void)arg;
 	do_unshare(&flags);
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mount("tmpfs", "/tmp", "tmpfs", 0, NULL) < 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 || mount("tmpfs", "/tmp", "tmpfs", 0, NULL) < 0)
 		_exit(1);
 	flags = CLONE_NEWNET;
 	do_unshare(&flags);

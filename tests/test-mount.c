@@ -111,7 +111,7 @@ TEST(bind_tree_clones_a_directory_tree)
 
 		/* A private mount namespace with a tmpfs to play in. */
 		CHECK_SYS(unshare(CLONE_NEWNS));
-		CHECK_SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+		CHECK_SYS(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
 		CHECK_SYS(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
 		strcpy(src, "/tmp/src");
 		strcpy(dst, "/tmp/dst");
