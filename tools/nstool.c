@@ -512,7 +512,11 @@ int nstool_main(const struct nstool *tool, int argc, char **argv)
 	r = parse_options(tool, argc, argv, &o);
 	if (r)
 		return r;
-	LXNS_OPTS(lxns_discover_opts, dopts, .sources = o.sources);
+	/* PID namespaces are found through pid links, their owners through the hierarchy. A user
+	 * namespace may be known only as the owner of another namespace, so lsuserns (and the
+	 * graph, which shows both kinds with their processes) reads every type. */
+	LXNS_OPTS(lxns_discover_opts, dopts, .sources = o.sources,
+		  .types = tool->tree_type == LXNS_PID && o.mode != MODE_DOT ? LXNS_PID : 0);
 	r = lxns_discover(&dopts, &snap);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot read the namespaces of the system: %s\n", tool->name, strerror(-r));
