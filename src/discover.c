@@ -278,6 +278,8 @@ static int scan_processes(struct scan *sc)
 		w[i].sc.s = i == 0 ? sc->s : calloc(1, sizeof(*sc->s));
 		if (!w[i].sc.s)
 			r = -ENOMEM;
+		else
+			w[i].sc.s->nsfs_dev = sc->s->nsfs_dev;
 	}
 	if (r == 0)
 		r = run_workers(w, n, scan_pids, sc);
@@ -404,6 +406,9 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 	sc.s = calloc(1, sizeof(*sc.s));
 	if (!sc.s)
 		return -ENOMEM;
+	struct stat st;
+	if (stat("/proc/self/ns/user", &st) == 0)
+		sc.s->nsfs_dev = st.st_dev;
 	sc.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = sc.proc_fd < 0 ? lxns__neg_errno() : 0;
 	if (r == 0)

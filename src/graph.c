@@ -63,6 +63,7 @@ struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t in
 	if (!n)
 		return NULL;
 	n->type = type;
+	n->dev = s->nsfs_dev;
 	n->ino = ino;
 	n->scan_fd = n->found_fd = n->owner_fd = n->parent_fd = -1;
 	s->nodes[s->n++] = n;
@@ -241,15 +242,9 @@ LXNS_EXPORT struct lxns_node *lxns_node_next_owned(const struct lxns_node *user,
 
 LXNS_EXPORT int lxns_node_ident(const struct lxns_node *n, struct lxns_ident *ret_ident)
 {
-	static uint64_t nsfs_dev;
-	struct stat st;
-
 	if (!n)
 		return -EINVAL;
-	/* Every namespace lives on the one nsfs instance. */
-	if (!nsfs_dev && stat("/proc/self/ns/user", &st) == 0)
-		nsfs_dev = st.st_dev;
-	*ret_ident = (struct lxns_ident){ .type = n->type, .dev = nsfs_dev, .ino = n->ino, .id = n->id };
+	*ret_ident = (struct lxns_ident){ .type = n->type, .dev = n->dev, .ino = n->ino, .id = n->id };
 	return 0;
 }
 

@@ -7,7 +7,7 @@
 
 struct lxns_node {
 	int type;
-	uint64_t ino, id;
+	uint64_t dev, ino, id;
 	uid_t owner_uid;
 	bool have_owner_uid;
 	bool linked;     /* owner/parent looked up */
@@ -45,6 +45,7 @@ struct lxns_snapshot {
 	struct lxns_node **table; /* open addressing on inode */
 	size_t table_cap;
 	unsigned long stats[LXNS_STAT_MAX];
+	uint64_t nsfs_dev; /* the one nsfs device every namespace lives on */
 };
 
 struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);

@@ -70,9 +70,11 @@ int lxns__path_ident(int dirfd, const char *path, struct lxns_ident *ret_ident)
 	struct stat st;
 	int mnt_id;
 
+	int r;
+
 	h.fh.handle_bytes = LXNS_HANDLE_MAX;
-	if (name_to_handle_at(dirfd, path, &h.fh, &mnt_id, AT_SYMLINK_FOLLOW) == 0 &&
-	    h.fh.handle_type == LXNS_FILEID_NSFS && h.fh.handle_bytes >= LXNS_NSFS_HANDLE_MIN) {
+	r = name_to_handle_at(dirfd, path, &h.fh, &mnt_id, AT_SYMLINK_FOLLOW);
+	if (r == 0 && h.fh.handle_type == LXNS_FILEID_NSFS && h.fh.handle_bytes >= LXNS_NSFS_HANDLE_MIN) {
 		uint64_t id;
 		uint32_t type, inum;
 
@@ -84,7 +86,9 @@ int lxns__path_ident(int dirfd, const char *path, struct lxns_ident *ret_ident)
 		*ret_ident = (struct lxns_ident){ .type = (int)type, .dev = st.st_dev, .ino = inum, .id = id };
 		return 0;
 	}
-	if (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP)
+	/* Errors the open below would give too; anything else (no handles, another file system)
+	 * is for the open and the ioctls to judge. */
+	if (r < 0 && (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP))
 		return lxns__neg_errno();
 
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

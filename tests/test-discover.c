@@ -468,9 +468,18 @@ TEST(flat_list_is_sorted_and_trees_are_consistent)
 	CHECK_EQ(count, lxns_snapshot_stat(s, LXNS_STAT_NAMESPACES));
 	CHECK(lxns_snapshot_next_root(s, LXNS_USER, NULL) == node_of(s, link_of(getpid(), "user")));
 	CHECK(lxns_snapshot_next_root(s, LXNS_NET, NULL) == NULL);
-	/* Our own namespaces are all there with us counted. */
+	/* Our own namespaces are all there with us counted, with their identity. */
 	n = node_of(s, link_of(getpid(), "net"));
 	CHECK(lxns_node_nprocs(n) >= 1 && lxns_node_comm(n) != NULL);
+	struct lxns_ident a, b;
+	CHECK_OK(lxns_node_ident(n, &a));
+	CHECK_OK(lxns_current_ident(LXNS_NET, &b));
+	CHECK_IDENT_EQ(a, b);
+	struct lxns_ns *ns;
+	CHECK_OK(lxns_node_open(n, &ns));
+	CHECK_OK(lxns_ns_ident(ns, &b));
+	CHECK_IDENT_EQ(a, b);
+	lxns_ns_free(ns);
 	lxns_snapshot_free(s);
 	lxns_snapshot_free(NULL);
 }

@@ -302,6 +302,15 @@ static void found_text(const struct lxns_node *n, char *buf, size_t size)
 		snprintf(buf, size, "hidden");
 }
 
+/* 'process "cmd"', or how a namespace without processes was found. */
+static void how_text(const struct lxns_node *n, char *buf, size_t size)
+{
+	if (lxns_node_nprocs(n))
+		snprintf(buf, size, "process \"%s\"", lxns_node_comm(n) ? lxns_node_comm(n) : "?");
+	else
+		found_text(n, buf, size);
+}
+
 /* The specification's line: user:[N] process "cmd" owner alice (1000). */
 static void describe(const struct lxns_node *n, int tree_type, char *buf, size_t size)
 {
@@ -309,10 +318,7 @@ static void describe(const struct lxns_node *n, int tree_type, char *buf, size_t
 	int type = lxns_node_type(n);
 
 	ns_name(n, ns, sizeof(ns));
-	if (lxns_node_nprocs(n))
-		snprintf(how, sizeof(how), "process \"%s\"", lxns_node_comm(n) ? lxns_node_comm(n) : "?");
-	else
-		found_text(n, how, sizeof(how));
+	how_text(n, how, sizeof(how));
 	user_text(n, uid, sizeof(uid), user, sizeof(user));
 	if (type == tree_type && type != LXNS_USER && lxns_node_owner(n)) {
 		ns_name(lxns_node_owner(n), owner, sizeof(owner));
@@ -441,15 +447,12 @@ static void dot_string(const char *s)
 	putchar('"');
 }
 
-static void dot_node(const struct lxns_node *n, const struct nstool *tool)
+static void dot_node(const struct lxns_node *n)
 {
 	char ns[48], how[4200], uid[16], user[64], label[4400];
 
 	ns_name(n, ns, sizeof(ns));
-	if (lxns_node_nprocs(n))
-		snprintf(how, sizeof(how), "process \"%s\"", lxns_node_comm(n) ? lxns_node_comm(n) : "?");
-	else
-		found_text(n, how, sizeof(how));
+	how_text(n, how, sizeof(how));
 	user_text(n, uid, sizeof(uid), user, sizeof(user));
 	if (lxns_node_type(n) == LXNS_USER && uid[0])
 		snprintf(label, sizeof(label), "%s\n%s\nowner %s (%s)", ns, how, user, uid);
@@ -461,7 +464,6 @@ static void dot_node(const struct lxns_node *n, const struct nstool *tool)
 	dot_string(label);
 	printf(", shape=%s%s];\n", lxns_node_type(n) == LXNS_USER ? "box" : "ellipse",
 	       lxns_node_nprocs(n) ? "" : ", style=dashed");
-	(void)tool;
 }
 
 static void dot_edge(const struct lxns_node *from, const struct lxns_node *to, const char *attrs)
@@ -477,7 +479,7 @@ static void dot_edge(const struct lxns_node *from, const struct lxns_node *to, c
 	printf("%s;\n", attrs);
 }
 
-static int print_dot(const struct lxns_snapshot *snap, const struct nstool *tool, const struct opts *o)
+static int print_dot(const struct lxns_snapshot *snap, const struct opts *o)
 {
 	const struct lxns_node *n;
 
@@ -489,7 +491,7 @@ static int print_dot(const struct lxns_snapshot *snap, const struct nstool *tool
 
 		if (!shown)
 			continue;
-		dot_node(n, tool);
+		dot_node(n);
 		if (lxns_node_parent(n))
 			dot_edge(lxns_node_parent(n), n, "");
 		if (type != LXNS_USER && lxns_node_owner(n))
@@ -522,7 +524,7 @@ int nstool_main(const struct nstool *tool, int argc, char **argv)
 		fprintf(stderr, "%s: cannot read the namespaces of the system: %s\n", tool->name, strerror(-r));
 		return 1;
 	}
-	r = o.mode == MODE_DOT ? print_dot(snap, tool, &o) : print_table(snap, tool, &o);
+	r = o.mode == MODE_DOT ? print_dot(snap, &o) : print_table(snap, tool, &o);
 	denied = lxns_snapshot_stat(snap, LXNS_STAT_DENIED);
 	failed = lxns_snapshot_stat(snap, LXNS_STAT_FAILED);
 	lxns_snapshot_free(snap);
