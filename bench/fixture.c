@@ -246,17 +246,31 @@ int main(int argc, char **argv)
 	while (!stop && read(STDIN_FILENO, &c, 1) > 0)
 		;
 
-	/* Teardown: the tops die, the rest follow them (PR_SET_PDEATHSIG); we reap all. */
-	for (int i = 0; i < ntops; i++)
-		kill(tops[i], SIGKILL);
-	while (wait(NULL) > 0 || errno == EINTR)
-		;
+	/* Teardown: the pins first (they need no process), then the tops die and the rest follow
+	 * them (PR_SET_PDEATHSIG); orphans come to us, a subreaper, to be reaped. Children that are
+	 * not the population's (a caller's process substitution) are left alone. */
 	for (int k = 0; k < pins; k++) {
 		char path[96];
 		snprintf(path, sizeof(path), "%s/net-%d", dir, k);
 		lxns_unpin(path, LXNS_PIN_REMOVE);
 	}
 	rmdir(dir);
+	for (int i = 0; i < ntops; i++)
+		kill(tops[i], SIGKILL);
+	for (int i = 0; i < ntops; i++)
+		while (waitpid(tops[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	for (int quiet = 0; quiet < 20;) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r > 0) {
+			quiet = 0;
+			continue;
+		}
+		usleep(10000);
+		quiet++;
+	}
 	free(tops);
 	return 0;
 }

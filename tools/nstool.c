@@ -390,9 +390,12 @@ static int add_lines(struct libscols_table *tb, struct libscols_line *parent, co
 		lxns_node_foreach_owned(n, k)
 			if ((lxns_node_type(k) & o->owned_types) && add_lines(tb, ln, k, tool, o) < 0)
 				return -ENOMEM;
-	lxns_node_foreach_child(n, k)
-		if (add_lines(tb, ln, k, tool, o) < 0)
-			return -ENOMEM;
+	/* An owned namespace listed under its user namespace stands alone: its own children (pid
+	 * namespaces) are listed under the user namespaces that own them. */
+	if (lxns_node_type(n) == tool->tree_type)
+		lxns_node_foreach_child(n, k)
+			if (add_lines(tb, ln, k, tool, o) < 0)
+				return -ENOMEM;
 	return 0;
 }
 
