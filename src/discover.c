@@ -94,9 +94,12 @@ int lxns__scan_open(struct lxns_node *n)
 	return fd < 0 ? lxns__neg_errno() : fd;
 }
 
-/* The inode an ioctl's new fd names (the fd is kept in *ret_fd when the inode is not in @s,
- * else closed); 0 at the top or beyond what we may see. */
-static uint64_t probe_relative(const struct lxns_snapshot *s, int fd, unsigned long request, int *ret_fd)
+/* fds a worker keeps for the link phase; past that, the link phase opens them again. */
+#define KEPT_FDS_MAX 64
+
+/* The inode an ioctl's new fd names; 0 at the top or beyond what we may see. The fd is kept in
+ * *ret_fd for the link phase when nothing found has that inode, else closed. */
+static uint64_t probe_relative(struct scan *sc, int fd, unsigned long request, int *ret_fd)
 {
 	int rfd = ioctl(fd, request);
 	struct stat st;
@@ -107,10 +110,12 @@ static uint64_t probe_relative(const struct lxns_snapshot *s, int fd, unsigned l
 		close(rfd);
 		return 0;
 	}
-	if (lxns__graph_find(s, st.st_ino))
-		close(rfd);
-	else
+	if (!lxns__graph_find(sc->s, st.st_ino) && sc->kept_fds < KEPT_FDS_MAX) {
 		*ret_fd = rfd;
+		sc->kept_fds++;
+	} else {
+		close(rfd);
+	}
 	return st.st_ino;
 }
 
@@ -162,9 +167,9 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 		n->owner_uid = uid;
 		n->have_owner_uid = true;
 	}
-	n->owner_ino = probe_relative(sc->s, fd, NS_GET_USERNS, &n->owner_fd);
+	n->owner_ino = probe_relative(sc, fd, NS_GET_USERNS, &n->owner_fd);
 	if (n->type == LXNS_PID)
-		n->parent_ino = probe_relative(sc->s, fd, NS_GET_PARENT, &n->parent_fd);
+		n->parent_ino = probe_relative(sc, fd, NS_GET_PARENT, &n->parent_fd);
 	close(fd);
 }
 
@@ -329,23 +334,20 @@ static struct lxns_node *relative(struct scan *sc, struct lxns_node *n, uint64_t
 				  unsigned long request, int type)
 {
 	struct lxns_node *r = ino ? lxns__graph_find(sc->s, ino) : NULL;
+	/* One nothing else found, or one whose processes all exited before its probe: it lives
+	 * while @n does, and @n leads to it (each node that refers to it gives it a chance). */
+	bool wanted = ino && (r ? !r->probed : (sc->sources & LXNS_SRC_HIERARCHY));
 
-	/* Each node that refers to it gives it one more chance. */
-	if (r && !r->probed) {
-		if (*fd < 0) {
-			_cleanup_close_ int nfd = lxns__scan_open(n);
-			*fd = nfd < 0 ? -1 : ioctl(nfd, request);
-			/* Gone as well: the two went together (a container that exited). */
-			if (nfd == -ENOENT || nfd == -ESRCH)
-				n->vanished = true;
-		}
-		if (*fd >= 0) {
-			probe_node(sc, r, TAKE_FD(*fd));
-			link_node(sc, r);
-		}
+	if (wanted && *fd < 0) {
+		_cleanup_close_ int nfd = lxns__scan_open(n);
+		*fd = nfd < 0 ? -1 : ioctl(nfd, request);
+		/* Gone as well: the two went together (a container that exited). */
+		if (nfd == -ENOENT || nfd == -ESRCH)
+			n->vanished = true;
 	}
-	if (!r && ino && *fd >= 0 && (sc->sources & LXNS_SRC_HIERARCHY)) {
-		r = lxns__found(sc, type, ino, LXNS_SRC_HIERARCHY, 0);
+	if (wanted && *fd >= 0) {
+		if (!r)
+			r = lxns__found(sc, type, ino, LXNS_SRC_HIERARCHY, 0);
 		if (r) {
 			probe_node(sc, r, TAKE_FD(*fd));
 			link_node(sc, r); /* upward right away: open fds stay bounded by the depth */

@@ -12,6 +12,7 @@ struct scan {
 	unsigned sources;
 	int proc_fd;
 	int err;                 /* the first fatal error (-ENOMEM) */
+	unsigned kept_fds;       /* fds kept from the probe for the link phase */
 	unsigned long stats[LXNS_STAT_MAX];
 };
 
