@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -362,4 +363,27 @@ void harness_wait_ok(pid_t pid)
 		FAIL("waitpid: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		FAIL("child %d failed (status %#x)", (int)pid, status);
+}
+
+static void *uts_thread(void *arg)
+{
+	if (unshare(CLONE_NEWUTS) == 0)
+		*(volatile pid_t *)arg = gettid();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+pid_t harness_thread_in_own_uts(void)
+{
+	static volatile pid_t tid;
+	pthread_t t;
+
+	tid = 0;
+	CHECK(pthread_create(&t, NULL, uts_thread, (void *)&tid) == 0);
+	for (int i = 0; i < 1000 && !tid; i++)
+		usleep(1000);
+	if (!tid)
+		FAIL("the thread could not unshare its uts namespace");
+	return tid;
 }

@@ -110,6 +110,10 @@ uint64_t harness_link_ino(const char *path);
 /* Skip the test unless we can create the namespaces in @flags (probed in a throwaway child). */
 void harness_require_unshare(int flags);
 
+/* Start a thread that unshares its uts namespace and pauses; returns its thread id once it
+ * has. The thread ends with the test child (which must _exit()). */
+pid_t harness_thread_in_own_uts(void);
+
 /* Wait for a forked child and fail unless it exited with 0 (its failure message is its own). */
 void harness_wait_ok(pid_t pid);
 

@@ -2,7 +2,6 @@
 /* System-wide discovery: each test builds a known situation and asserts the exact nodes and
  * edges the snapshot has for it. */
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -407,25 +406,12 @@ TEST(nested_pid_namespaces)
 	kill_wait(pid);
 }
 
-static void *thread_in_own_uts(void *arg)
-{
-	if (unshare(CLONE_NEWUTS) == 0)
-		*(volatile pid_t *)arg = gettid();
-	pause();
-	return NULL;
-}
-
 TEST(thread_in_its_own_namespace)
 {
 	harness_require_unshare(CLONE_NEWUTS);
-	volatile pid_t tid = 0;
-	pthread_t t;
 	char path[64];
 
-	CHECK(pthread_create(&t, NULL, thread_in_own_uts, (void *)&tid) == 0);
-	for (int i = 0; i < 500 && !tid; i++)
-		usleep(1000);
-	CHECK(tid > 0);
+	pid_t tid = harness_thread_in_own_uts();
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/uts", (int)getpid(), (int)tid);
 	uint64_t uts = harness_link_ino(path);
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Handles: wrapping fds, opening by path / PID / pidfd / self, closing. */
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -124,29 +123,13 @@ TEST(open_pid_that_does_not_exist)
 	CHECK_ERR(lxns_ns_open_pid(0x3fffffff, LXNS_NET, 0, &ns), ESRCH);
 }
 
-static void *thread_in_own_uts(void *arg)
-{
-	pid_t *tid = arg;
-
-	if (unshare(CLONE_NEWUTS) < 0)
-		return NULL;
-	*tid = gettid();
-	pause();
-	return NULL;
-}
-
 TEST(open_pid_of_a_thread_id)
 {
 	harness_require_unshare(CLONE_NEWUTS);
-	volatile pid_t tid = 0;
-	pthread_t t;
 	struct lxns_ns *ns;
 	char path[64];
 
-	CHECK(pthread_create(&t, NULL, thread_in_own_uts, (void *)&tid) == 0);
-	for (int i = 0; i < 500 && !tid; i++)
-		usleep(1000);
-	CHECK(tid > 0);
+	pid_t tid = harness_thread_in_own_uts();
 	CHECK_OK(lxns_ns_open_pid(tid, LXNS_UTS, 0, &ns));
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/uts", (int)getpid(), (int)tid);
 	CHECK_EQ(handle_ino(ns), harness_link_ino(path));
