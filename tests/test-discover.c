@@ -463,6 +463,7 @@ TEST(flat_list_is_sorted_and_trees_are_consistent)
 	CHECK_IDENT_EQ(a, b);
 	struct lxns_ns *ns;
 	CHECK_OK(lxns_node_open(n, &ns));
+	CHECK_CLOEXEC(lxns_ns_fileno(ns));
 	CHECK_OK(lxns_ns_ident(ns, &b));
 	CHECK_IDENT_EQ(a, b);
 	lxns_ns_free(ns);
