@@ -374,16 +374,24 @@ static void *uts_thread(void *arg)
 	return NULL;
 }
 
+static pthread_t uts_thread_id;
+
 pid_t harness_thread_in_own_uts(void)
 {
 	static volatile pid_t tid;
-	pthread_t t;
 
 	tid = 0;
-	CHECK(pthread_create(&t, NULL, uts_thread, (void *)&tid) == 0);
+	CHECK(pthread_create(&uts_thread_id, NULL, uts_thread, (void *)&tid) == 0);
 	for (int i = 0; i < 1000 && !tid; i++)
 		usleep(1000);
 	if (!tid)
 		FAIL("the thread could not unshare its uts namespace");
 	return tid;
+}
+
+void harness_thread_stop(void)
+{
+	/* pause() is a cancellation point. */
+	CHECK(pthread_cancel(uts_thread_id) == 0);
+	CHECK(pthread_join(uts_thread_id, NULL) == 0);
 }

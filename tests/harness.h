@@ -111,8 +111,9 @@ uint64_t harness_link_ino(const char *path);
 void harness_require_unshare(int flags);
 
 /* Start a thread that unshares its uts namespace and pauses; returns its thread id once it
- * has. The thread ends with the test child (which must _exit()). */
+ * has. harness_thread_stop() ends it. */
 pid_t harness_thread_in_own_uts(void);
+void harness_thread_stop(void);
 
 /* Wait for a forked child and fail unless it exited with 0 (its failure message is its own). */
 void harness_wait_ok(pid_t pid);

@@ -426,7 +426,7 @@ TEST(thread_in_its_own_namespace)
 	lxns_snapshot_foreach(s, n)
 		CHECK(lxns_node_ino(n) != uts);
 	lxns_snapshot_free(s);
-	_exit(0); /* ends the paused thread too */
+	harness_thread_stop();
 }
 
 TEST(flat_list_is_sorted_and_trees_are_consistent)

@@ -135,7 +135,7 @@ TEST(open_pid_of_a_thread_id)
 	CHECK_EQ(handle_ino(ns), harness_link_ino(path));
 	CHECK(handle_ino(ns) != harness_link_ino("/proc/self/ns/uts"));
 	lxns_ns_free(ns);
-	_exit(0); /* ends the paused thread too */
+	harness_thread_stop();
 }
 
 TEST(open_pidfd_and_exited_pidfd)
