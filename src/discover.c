@@ -409,8 +409,10 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 	if (!sc.s)
 		return -ENOMEM;
 	struct stat st;
-	if (stat("/proc/self/ns/user", &st) == 0)
+	if (stat("/proc/thread-self/ns/mnt", &st) == 0) {
 		sc.s->nsfs_dev = st.st_dev;
+		sc.self_mnt = st.st_ino;
+	}
 	sc.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = sc.proc_fd < 0 ? lxns__neg_errno() : 0;
 	if (r == 0)

@@ -143,6 +143,8 @@ int lxns__node_path(const struct lxns_node *n, char *buf, size_t size)
 		snprintf(buf, size, "/proc/%d/ns/%s", (int)n->found_pid, name);
 	else if (n->found & LXNS_SRC_FDS)
 		snprintf(buf, size, "/proc/%d/fd/%d", (int)n->found_pid, n->found_fd);
+	else if ((n->found & LXNS_SRC_MOUNTS) && n->mount_self)
+		snprintf(buf, size, "%s", n->mount_path);
 	else if ((n->found & LXNS_SRC_MOUNTS) && n->mount_ns && n->mount_ns->pid)
 		snprintf(buf, size, "/proc/%d/root%s", (int)n->mount_ns->pid, n->mount_path);
 	else

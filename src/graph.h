@@ -27,6 +27,7 @@ struct lxns_node {
 	int found_fd;   /* fd number in found_pid, with LXNS_SRC_FDS */
 	char *mount_path;
 	struct lxns_node *mount_ns;
+	bool mount_self; /* mount_path is in the scanner's own mount namespace, as it sees it */
 	int scan_fd;    /* during the scan: an fd on it that nobody else can give us, or -1 */
 	bool mounts_read;
 	/* During the scan, between probing a node (in parallel) and linking it (serially): its

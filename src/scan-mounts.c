@@ -60,6 +60,7 @@ static void found_mount(struct scan *sc, struct lxns_node *mntns, char *line, in
 		if (!n->mount_path) {
 			n->mount_path = strdup(path);
 			n->mount_ns = mntns;
+			n->mount_self = mntns->ino == sc->self_mnt;
 			if (!n->mount_path)
 				sc->err = -ENOMEM;
 		}
@@ -78,7 +79,12 @@ void lxns__read_mounts(struct scan *sc, struct lxns_node *mntns)
 	int fd;
 
 	mntns->mounts_read = true;
-	snprintf(path, sizeof(path), "%d/mountinfo", (int)mntns->pid);
+	/* Our own mount namespace as we see it (the lowest PID in it could be chrooted, and its
+	 * mountinfo would hide what lies outside its root); others through their lowest PID. */
+	if (mntns->ino == sc->self_mnt)
+		snprintf(path, sizeof(path), "thread-self/mountinfo");
+	else
+		snprintf(path, sizeof(path), "%d/mountinfo", (int)mntns->pid);
 	fd = openat(sc->proc_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		lxns__count_error(sc, errno);

@@ -11,6 +11,7 @@ struct scan {
 	int types;               /* types read from processes and threads */
 	unsigned sources;
 	int proc_fd;
+	uint64_t self_mnt;       /* inode of the caller's mount namespace */
 	int err;                 /* the first fatal error (-ENOMEM) */
 	unsigned kept_fds;       /* fds kept from the probe for the link phase */
 	unsigned long stats[LXNS_STAT_MAX];
