@@ -64,21 +64,19 @@ static void *scan_pids(void *arg)
  * something else), as opposed to refused. */
 static bool node_gone(const struct lxns_node *n, int err)
 {
-	char path[PATH_MAX + 64], buf[64];
+	char path[PATH_MAX + 64];
 	uint64_t ino;
-	ssize_t len;
-	int type;
+	int type, r;
 
 	if (err == -ENOENT || err == -ESRCH)
 		return true;
 	/* A process on its way out can fail an open otherwise: is its link still that namespace? */
 	if (lxns__node_path(n, path, sizeof(path)) < 0)
 		return false;
-	len = readlink(path, buf, sizeof(buf) - 1);
-	if (len < 0)
-		return errno == ENOENT || errno == ESRCH;
-	buf[len] = '\0';
-	return !lxns__parse_ns_link(buf, &type, &ino) || ino != n->ino;
+	r = lxns__read_ns_link(AT_FDCWD, path, &type, &ino);
+	if (r == -EINVAL) /* a /proc link to something else now (a reused fd); a bind mount is no link */
+		return strncmp(path, "/proc/", 6) == 0;
+	return r == -ENOENT || r == -ESRCH || (r == 0 && ino != n->ino);
 }
 
 int lxns__scan_open(struct lxns_node *n)

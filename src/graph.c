@@ -23,6 +23,17 @@ struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino)
 	}
 }
 
+/* Put every node into a table of @cap slots (a power of two, at least twice the nodes). */
+static void table_fill(struct lxns_snapshot *s, struct lxns_node **table, size_t cap)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		size_t i = slot_of(s->nodes[k]->ino, cap);
+		while (table[i])
+			i = (i + 1) & (cap - 1);
+		table[i] = s->nodes[k];
+	}
+}
+
 static int table_grow(struct lxns_snapshot *s)
 {
 	size_t cap = s->table_cap ? s->table_cap * 2 : 1024;
@@ -30,25 +41,20 @@ static int table_grow(struct lxns_snapshot *s)
 
 	if (!t)
 		return -ENOMEM;
-	for (size_t k = 0; k < s->n; k++) {
-		size_t i = slot_of(s->nodes[k]->ino, cap);
-		while (t[i])
-			i = (i + 1) & (cap - 1);
-		t[i] = s->nodes[k];
-	}
+	table_fill(s, t, cap);
 	free(s->table);
 	s->table = t;
 	s->table_cap = cap;
 	return 0;
 }
 
-struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino, bool *ret_new)
+struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino)
 {
 	struct lxns_node *n = lxns__graph_find(s, ino);
 
-	*ret_new = false;
 	if (n)
 		return n;
+	/* Grown before the node is added, so the table always has room for it. */
 	if ((s->n + 1) * 2 > s->table_cap && table_grow(s) < 0)
 		return NULL;
 	if (s->n == s->cap) {
@@ -66,12 +72,11 @@ struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t in
 	n->dev = s->nsfs_dev;
 	n->ino = ino;
 	n->scan_fd = n->found_fd = n->owner_fd = n->parent_fd = -1;
-	s->nodes[s->n++] = n;
 	size_t i = slot_of(ino, s->table_cap);
 	while (s->table[i])
 		i = (i + 1) & (s->table_cap - 1);
 	s->table[i] = n;
-	*ret_new = true;
+	s->nodes[s->n++] = n;
 	return n;
 }
 
@@ -80,10 +85,8 @@ int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from)
 	int r = 0;
 
 	for (size_t k = 0; k < from->n && r == 0; k++) {
-		struct lxns_node *f = from->nodes[k], *n;
-		bool is_new;
+		struct lxns_node *f = from->nodes[k], *n = lxns__graph_get(s, f->type, f->ino);
 
-		n = lxns__graph_get(s, f->type, f->ino, &is_new);
 		if (!n) {
 			r = -ENOMEM;
 			break;
@@ -180,15 +183,9 @@ size_t lxns__graph_filter(struct lxns_snapshot *s, bool (*keep)(const struct lxn
 	}
 	dropped = s->n - kept;
 	if (dropped) {
-		/* Rehash what is left. */
 		s->n = kept;
 		memset(s->table, 0, s->table_cap * sizeof(*s->table));
-		for (size_t k = 0; k < s->n; k++) {
-			size_t i = slot_of(s->nodes[k]->ino, s->table_cap);
-			while (s->table[i])
-				i = (i + 1) & (s->table_cap - 1);
-			s->table[i] = s->nodes[k];
-		}
+		table_fill(s, s->table, s->table_cap);
 	}
 	return dropped;
 }

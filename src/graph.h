@@ -50,15 +50,16 @@ struct lxns_snapshot {
 };
 
 struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);
-/* Find or add (type, ino); *ret_new tells which. NULL on ENOMEM. */
-struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino, bool *ret_new);
+/* Find or add (type, ino). NULL on ENOMEM. */
+struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino);
 /* Move every node of @from into @s (counts add up, the lowest PID wins) and free @from. */
 int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from);
 /* Free the nodes @keep says no to. Returns how many. */
 size_t lxns__graph_filter(struct lxns_snapshot *s, bool (*keep)(const struct lxns_node *));
 /* Sort nodes and build the child and owned lists; call once, after the scan. */
 void lxns__graph_finish(struct lxns_snapshot *s);
-/* Absolute /proc path through which a node was found (not for hierarchy-only nodes). */
+/* The path through which a node was found: under /proc, or a bind mount in our own mount
+ * namespace. -ENOENT for one found only through the hierarchy. */
 int lxns__node_path(const struct lxns_node *n, char *buf, size_t size);
 
 #endif

@@ -40,8 +40,7 @@ bool lxns__parse_ns_link(const char *text, int *ret_type, uint64_t *ret_ino)
 	return end[0] == ']' && end[1] == '\0';
 }
 
-/* readlinkat() of a namespace link. 0, or -errno (-EINVAL: not a namespace link). */
-static int read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
 {
 	char buf[64];
 	ssize_t n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
@@ -54,8 +53,7 @@ static int read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *re
 
 struct lxns_node *lxns__found(struct scan *sc, int type, uint64_t ino, unsigned how, pid_t pid)
 {
-	bool is_new;
-	struct lxns_node *n = lxns__graph_get(sc->s, type, ino, &is_new);
+	struct lxns_node *n = lxns__graph_get(sc->s, type, ino);
 
 	if (!n) {
 		sc->err = -ENOMEM;
@@ -119,7 +117,7 @@ static bool scan_thread(void *arg, const char *name)
 		if (!(sc->types & type))
 			continue;
 		snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)p->pid, (int)tid, lxns_type_name(type));
-		r = read_ns_link(sc->proc_fd, path, &t, &ino);
+		r = lxns__read_ns_link(sc->proc_fd, path, &t, &ino);
 		if (r < 0) {
 			lxns__count_error(sc, -r);
 			break;
@@ -161,7 +159,7 @@ static bool scan_fd(void *arg, const char *name)
 {
 	struct proc_ctx *p = arg;
 	uint64_t ino;
-	int type, r = read_ns_link(p->fd_dir, name, &type, &ino);
+	int type, r = lxns__read_ns_link(p->fd_dir, name, &type, &ino);
 
 	if (r == -EINVAL)
 		return true; /* a file, socket, pipe... */
@@ -197,7 +195,7 @@ static bool scan_dense_fds(struct proc_ctx *p)
 		int type, r;
 
 		snprintf(path + len, sizeof(path) - (size_t)len, "%d", fd);
-		r = read_ns_link(p->sc->proc_fd, path, &type, &ino);
+		r = lxns__read_ns_link(p->sc->proc_fd, path, &type, &ino);
 		if (r == -ENOENT)
 			return false; /* a gap (or the process is gone): list them */
 		if (r == -EINVAL)
@@ -257,7 +255,7 @@ void lxns__scan_process(struct scan *sc, pid_t pid)
 		if (!(sc->types & type))
 			continue;
 		strcpy(name, lxns_type_name(type));
-		r = read_ns_link(sc->proc_fd, path, &t, &inos[i]);
+		r = lxns__read_ns_link(sc->proc_fd, path, &t, &inos[i]);
 		if (r < 0)
 			continue; /* ENOENT: a type this kernel lacks, or the process is gone */
 		read++;
@@ -271,12 +269,9 @@ void lxns__scan_process(struct scan *sc, pid_t pid)
 		/* A pid/time namespace made for children to come may have no process yet. */
 		const char *children = lxns__proc_name(type, true);
 		uint64_t ino;
-		if (children && (strcpy(name, children), read_ns_link(sc->proc_fd, path, &t, &ino) == 0) &&
-		    ino != inos[i]) {
-			n = lxns__found(sc, type, ino, LXNS_FOUND_CHILDREN, pid);
-			if (n && !n->found_pid)
-				n->found_pid = pid;
-		}
+		if (children && (strcpy(name, children), lxns__read_ns_link(sc->proc_fd, path, &t, &ino) == 0) &&
+		    ino != inos[i])
+			lxns__found(sc, type, ino, LXNS_FOUND_CHILDREN, pid);
 	}
 	if (!read) {
 		lxns__count_error(sc, r == -EACCES ? EACCES : ESRCH);

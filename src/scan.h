@@ -22,6 +22,9 @@ void lxns__count_error(struct scan *sc, int err);
 /* "net:[4026531833]" -> LXNS_NET, 4026531833. False for any other link text. */
 bool lxns__parse_ns_link(const char *text, int *ret_type, uint64_t *ret_ino);
 
+/* readlinkat() of a namespace link. 0, or -errno (-EINVAL: not a namespace link). */
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino);
+
 /* Record that (type, ino) was found in way @how (LXNS_SRC_*, LXNS_FOUND_CHILDREN) by @pid. */
 struct lxns_node *lxns__found(struct scan *sc, int type, uint64_t ino, unsigned how, pid_t pid);
 
