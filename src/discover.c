@@ -148,13 +148,14 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 	if (fd < 0)
 		fd = lxns__scan_open(n);
 	if (fd < 0) {
+		/* One that is gone is counted when it is left out (or kept: something refers to it). */
 		n->vanished = node_gone(n, fd);
-		lxns__count_error(sc, n->vanished ? ENOENT : -fd);
+		if (!n->vanished)
+			lxns__count_error(sc, -fd);
 		return;
 	}
 	if (fstat(fd, &st) < 0 || st.st_ino != n->ino) {
 		n->vanished = true; /* its path names another namespace by now */
-		sc->stats[LXNS_STAT_VANISHED]++;
 		close(fd);
 		return;
 	}
@@ -174,8 +175,8 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 static void probe_and_comm(struct scan *sc, struct lxns_node *n)
 {
 	probe_node(sc, n, -1);
-	/* The representative of its processes' namespaces reads comm for all of them. */
-	if (n->pid && n->comm_rep) {
+	/* One node per PID reads its comm; copy_comms() gives it to the others. */
+	if (n->pid && !n->comm_src) {
 		n->comm = read_comm(sc, n->pid);
 		if (!n->comm && errno == ENOMEM)
 			sc->err = -ENOMEM;
@@ -205,31 +206,31 @@ static int pid_order(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* Choose one node per distinct representative PID to read its comm, and after the probe share
- * it with the others. */
-static int share_comms(struct lxns_snapshot *s, bool after)
+/* Many namespaces share their lowest PID (a process's own namespaces were new together): the
+ * first node of each PID reads its comm, the others point to it. */
+static int choose_comm_readers(struct lxns_snapshot *s)
 {
 	struct lxns_node **by_pid = malloc(s->n * sizeof(*by_pid) + 1);
-	struct lxns_node *rep = NULL;
 
 	if (!by_pid)
 		return -ENOMEM;
 	memcpy(by_pid, s->nodes, s->n * sizeof(*by_pid));
 	qsort(by_pid, s->n, sizeof(*by_pid), pid_order);
-	for (size_t k = 0; k < s->n; k++) {
-		struct lxns_node *n = by_pid[k];
-
-		if (!n->pid)
-			continue;
-		if (!rep || rep->pid != n->pid) {
-			rep = n;
-			n->comm_rep = true;
-		} else if (after && rep->comm && !(n->comm = strdup(rep->comm))) {
-			free(by_pid);
-			return -ENOMEM;
-		}
-	}
+	for (size_t k = 1; k < s->n; k++)
+		if (by_pid[k]->pid && by_pid[k]->pid == by_pid[k - 1]->pid)
+			by_pid[k]->comm_src = by_pid[k - 1]->comm_src ? by_pid[k - 1]->comm_src : by_pid[k - 1];
 	free(by_pid);
+	return 0;
+}
+
+static int copy_comms(struct lxns_snapshot *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		struct lxns_node *n = s->nodes[k];
+
+		if (n->comm_src && n->comm_src->comm && !(n->comm = strdup(n->comm_src->comm)))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -264,6 +265,14 @@ static size_t worker_count(size_t items)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : n;
 }
 
+/* Worker @i of @n: a copy of the scanner with its own counters. */
+static void worker_init(struct worker *w, const struct scan *sc, size_t i, size_t n)
+{
+	*w = (struct worker){ .sc = *sc, .first = i, .step = n };
+	memset(w->sc.stats, 0, sizeof(w->sc.stats));
+	w->sc.kept_fds = 0;
+}
+
 static int scan_processes(struct scan *sc)
 {
 	struct pid_list pids = { 0 };
@@ -277,7 +286,8 @@ static int scan_processes(struct scan *sc)
 		r = -ENOMEM;
 	n = worker_count(pids.n);
 	for (size_t i = 0; i < n && r == 0; i++) {
-		w[i] = (struct worker){ .sc = *sc, .first = i, .step = n, .pids = &pids };
+		worker_init(&w[i], sc, i, n);
+		w[i].pids = &pids;
 		w[i].sc.s = i == 0 ? sc->s : calloc(1, sizeof(*sc->s));
 		if (!w[i].sc.s)
 			r = -ENOMEM;
@@ -300,11 +310,12 @@ static int scan_processes(struct scan *sc)
 static int for_nodes(struct scan *sc, void (*fn)(struct scan *, struct lxns_node *))
 {
 	struct worker w[MAX_WORKERS] = { 0 };
-	size_t n = worker_count(sc->s->n * 2);
+	size_t n = worker_count(sc->s->n * 2); /* a node costs a process's worth twice over */
 
 	for (size_t i = 0; i < n; i++) {
-		w[i] = (struct worker){ .sc = *sc, .first = i, .step = n, .node_fn = fn, .nodes = sc->s->n };
-		memset(w[i].sc.stats, 0, sizeof(w[i].sc.stats));
+		worker_init(&w[i], sc, i, n);
+		w[i].node_fn = fn;
+		w[i].nodes = sc->s->n;
 	}
 	return run_workers(w, n, each_node, sc);
 }
@@ -421,11 +432,11 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 			lxns__scan_mounts(&sc);
 	}
 	if (r == 0 && !sc.err)
-		r = share_comms(sc.s, false);
+		r = choose_comm_readers(sc.s);
 	if (r == 0)
 		r = for_nodes(&sc, probe_and_comm);
 	if (r == 0)
-		r = share_comms(sc.s, true);
+		r = copy_comms(sc.s);
 	/* Nodes the hierarchy adds are appended and linked as they come. */
 	for (size_t k = 0; r == 0 && k < sc.s->n && !sc.err; k++)
 		if (!sc.s->nodes[k]->linked)

@@ -34,7 +34,7 @@ struct lxns_node {
 	 * owner's and parent's inodes, with an fd on each that is not in the snapshot yet. */
 	uint64_t owner_ino, parent_ino;
 	int owner_fd, parent_fd;
-	bool comm_rep;     /* reads comm for every node with the same pid */
+	struct lxns_node *comm_src; /* the node with the same pid that reads comm, or NULL */
 	char *mount_lines; /* nsfs lines of this mount namespace's mountinfo, not yet recorded */
 
 	size_t index;   /* in the snapshot's sorted array */
