@@ -284,21 +284,29 @@ static void mntns_with_pinned_net(void *arg)
 	lxns_ns_free(net);
 }
 
+/* Pin namespace @type of @pid at @dir/@name (a new temporary @dir), then end @pid: the pin is
+ * all that holds it. Undo with lxns_unpin() and rmdir(). */
+static void pin_then_kill(pid_t pid, int type, char *dir, char *pin, size_t size)
+{
+	struct lxns_ns *ns;
+
+	CHECK(mkdtemp(dir));
+	snprintf(pin, size, "%s/%s", dir, lxns_type_name(type));
+	CHECK_OK(lxns_ns_open_pid(pid, type, 0, &ns));
+	CHECK_OK(lxns_pin(ns, pin, LXNS_PIN_CREATE));
+	lxns_ns_free(ns);
+	kill_wait(pid);
+}
+
 TEST(network_namespace_bind_mounted_in_a_mount_namespace_without_processes)
 {
 	harness_require_unshare(CLONE_NEWNS | CLONE_NEWNET);
 	pid_t pid = spawn(mntns_with_pinned_net, NULL);
 	uint64_t mnt = link_of(pid, "mnt"), net = link_of(pid, "net");
-	struct lxns_ns *mntns;
 	char dir[] = "/tmp/lxns-test-XXXXXX", pin[64];
 
 	/* Keep the mount namespace with a pin in ours, then let its only process go. */
-	CHECK(mkdtemp(dir));
-	snprintf(pin, sizeof(pin), "%s/mnt", dir);
-	CHECK_OK(lxns_ns_open_pid(pid, LXNS_MNT, 0, &mntns));
-	CHECK_OK(lxns_pin(mntns, pin, LXNS_PIN_CREATE));
-	lxns_ns_free(mntns);
-	kill_wait(pid);
+	pin_then_kill(pid, LXNS_MNT, dir, pin, sizeof(pin));
 
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *m = node_of(s, mnt), *n = node_of(s, net);
@@ -323,15 +331,9 @@ TEST(user_namespace_alive_only_through_a_pinned_namespace_it_owns)
 	int flags = CLONE_NEWUSER | CLONE_NEWNET;
 	pid_t pid = spawn(do_unshare, &flags);
 	uint64_t user = link_of(pid, "user"), net = link_of(pid, "net");
-	struct lxns_ns *netns;
 	char dir[] = "/tmp/lxns-test-XXXXXX", pin[64];
 
-	CHECK(mkdtemp(dir));
-	snprintf(pin, sizeof(pin), "%s/net", dir);
-	CHECK_OK(lxns_ns_open_pid(pid, LXNS_NET, 0, &netns));
-	CHECK_OK(lxns_pin(netns, pin, LXNS_PIN_CREATE));
-	lxns_ns_free(netns);
-	kill_wait(pid);
+	pin_then_kill(pid, LXNS_NET, dir, pin, sizeof(pin));
 
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *u = node_of(s, user), *n = node_of(s, net);
