@@ -315,6 +315,12 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * free with lxns_snapshot_free(). Each namespace is opened at most once, however many processes
  * share it. Processes that exit mid-scan and permission errors are normal: they are counted
  * (lxns_snapshot_stat()) and the snapshot holds what could be read.
+ *
+ * Processes, threads and their namespace fds are read from /proc, or, when the caller may load
+ * BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and the kernel has BTF, all at once
+ * from the kernel's task list by two BPF iterators this library builds for the running kernel:
+ * the same namespaces, several times faster, and also those of processes whose /proc entries
+ * the caller may not read. Where that is not possible, /proc is read instead, silently.
  */
 struct lxns_snapshot;
 struct lxns_node;
@@ -327,10 +333,14 @@ struct lxns_node;
 #define LXNS_SRC_HIERARCHY 0x10 /* owners and parents, walked upward from all the above */
 #define LXNS_SRC_ALL       0x1f
 
+/* lxns_discover_opts.flags */
+#define LXNS_DISCOVER_NO_BPF 0x1 /* read /proc even where BPF iterators could be used */
+
 struct lxns_discover_opts {
 	size_t sz;
 	int types;        /* mask of types to list; 0 = all. (Owners are walked whatever this says.) */
 	unsigned sources; /* LXNS_SRC_* mask; 0 = all */
+	unsigned flags;   /* LXNS_DISCOVER_* */
 };
 
 /* Errors: -EINVAL (bad options), -E2BIG (options from a newer caller set fields we lack),
@@ -350,6 +360,7 @@ enum lxns_stat {
 	LXNS_STAT_DENIED,     /* items we had no permission to read (EACCES/EPERM) */
 	LXNS_STAT_VANISHED,   /* processes, threads or fds gone mid-scan */
 	LXNS_STAT_FAILED,     /* items that failed otherwise */
+	LXNS_STAT_TASKS_BPF,  /* tasks read through the BPF task iterator; 0 when /proc was read */
 	LXNS_STAT_MAX
 };
 unsigned long lxns_snapshot_stat(const struct lxns_snapshot *snapshot, enum lxns_stat which);

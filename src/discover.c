@@ -174,9 +174,10 @@ static void probe_node(struct scan *sc, struct lxns_node *n, int fd)
 
 static void probe_and_comm(struct scan *sc, struct lxns_node *n)
 {
-	probe_node(sc, n, -1);
+	if (!n->probed) /* the BPF scan probes what it finds */
+		probe_node(sc, n, -1);
 	/* One node per PID reads its comm; copy_comms() gives it to the others. */
-	if (n->pid && !n->comm_src) {
+	if (n->pid && !n->comm_src && !n->comm) {
 		n->comm = read_comm(sc, n->pid);
 		if (!n->comm && errno == ENOMEM)
 			sc->err = -ENOMEM;
@@ -228,7 +229,7 @@ static int copy_comms(struct lxns_snapshot *s)
 	for (size_t k = 0; k < s->n; k++) {
 		struct lxns_node *n = s->nodes[k];
 
-		if (n->comm_src && n->comm_src->comm && !(n->comm = strdup(n->comm_src->comm)))
+		if (!n->comm && n->comm_src && n->comm_src->comm && !(n->comm = strdup(n->comm_src->comm)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -280,6 +281,8 @@ static int scan_processes(struct scan *sc)
 	size_t n;
 	int fd, r;
 
+	if (!(sc->flags & LXNS_DISCOVER_NO_BPF) && lxns__scan_bpf(sc) == 0)
+		return 0;
 	fd = openat(sc->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = fd < 0 ? lxns__neg_errno() : lxns__dir_each(fd, add_pid, &pids);
 	if (r == 0 && pids.oom)
@@ -404,8 +407,11 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 		r = lxns__opts_check(opts, opts->sz, sizeof(*opts));
 		if (r < 0)
 			return r;
-		if ((opts->types & ~LXNS_ALL) || (opts->sources & ~(unsigned)LXNS_SRC_ALL))
+		if ((opts->types & ~LXNS_ALL) || (opts->sources & ~(unsigned)LXNS_SRC_ALL) ||
+		    (opts->sz > offsetof(struct lxns_discover_opts, flags) && (opts->flags & ~LXNS_DISCOVER_NO_BPF)))
 			return -EINVAL;
+		if (opts->sz > offsetof(struct lxns_discover_opts, flags))
+			sc.flags = opts->flags;
 		if (opts->types)
 			sc.types = opts->types;
 		if (opts->sources)

@@ -145,13 +145,13 @@ static void scan_threads(struct scan *sc, pid_t pid, const uint64_t *inos)
 		lxns__count_error(sc, -r);
 }
 
-static void record_fd(struct proc_ctx *p, int type, uint64_t ino, int fd)
+void lxns__record_fd(struct scan *sc, pid_t pid, int type, uint64_t ino, int fd)
 {
 	struct lxns_node *n;
 
-	p->sc->stats[LXNS_STAT_FDS]++;
-	n = lxns__found(p->sc, type, ino, LXNS_SRC_FDS, p->pid);
-	if (n && n->found_pid == p->pid && n->found_fd < 0)
+	sc->stats[LXNS_STAT_FDS]++;
+	n = lxns__found(sc, type, ino, LXNS_SRC_FDS, pid);
+	if (n && n->found_pid == pid && n->found_fd < 0)
 		n->found_fd = fd;
 }
 
@@ -167,7 +167,7 @@ static bool scan_fd(void *arg, const char *name)
 		lxns__count_error(p->sc, -r);
 		return true;
 	}
-	record_fd(p, type, ino, atoi(name));
+	lxns__record_fd(p->sc, p->pid, type, ino, atoi(name));
 	return !p->sc->err;
 }
 
@@ -209,7 +209,7 @@ static bool scan_dense_fds(struct proc_ctx *p)
 		hits[nhits++].fd = fd;
 	}
 	for (int i = 0; i < nhits; i++)
-		record_fd(p, hits[i].type, hits[i].ino, hits[i].fd);
+		lxns__record_fd(p->sc, p->pid, hits[i].type, hits[i].ino, hits[i].fd);
 	return true;
 }
 

@@ -10,6 +10,7 @@ struct scan {
 	struct lxns_snapshot *s; /* where found namespaces go (a worker's own, merged later) */
 	int types;               /* types read from processes and threads */
 	unsigned sources;
+	unsigned flags;          /* LXNS_DISCOVER_* */
 	int proc_fd;
 	uint64_t self_mnt;       /* inode of the caller's mount namespace */
 	int err;                 /* the first fatal error (-ENOMEM) */
@@ -34,6 +35,14 @@ int lxns__dir_each(int dirfd, bool (*fn)(void *arg, const char *name), void *arg
 
 /* scan-procs.c: a process's namespaces, and those of its threads and fds as sources say. */
 void lxns__scan_process(struct scan *sc, pid_t pid);
+
+/* A namespace fd @fd of process @pid. */
+void lxns__record_fd(struct scan *sc, pid_t pid, int type, uint64_t ino, int fd);
+
+/* scan-bpf.c: every process and thread, and with LXNS_SRC_FDS every namespace fd, from BPF
+ * iterators. 0, or -errno with nothing recorded (-EPERM without the privilege, -EOPNOTSUPP
+ * without BTF or the kernel structures it reads): then /proc is the way. */
+int lxns__scan_bpf(struct scan *sc);
 
 /* scan-mounts.c: keep the nsfs lines of the mountinfo of a mount namespace with a process, in
  * mntns->mount_lines (touches @mntns only: workers call it in parallel). */
