@@ -49,7 +49,6 @@ struct layout {
 	int file_inode, inode_sb, inode_ino, inode_private, sb_magic;
 	uint32_t iter_task, iter_task_file; /* BTF ids of the iterator targets */
 	int ctx_task, ctx_file_task, ctx_file_fd, ctx_file;   /* in their contexts */
-	int level;                          /* of our pid namespace */
 };
 
 enum {
@@ -233,16 +232,29 @@ static void emit_ns(struct prog *p, const struct layout *l, int i)
 		probe(p, at + (int)offsetof(struct rec_ns, owner_uid), 4, R9, l->user_owner);
 }
 
-/* The number of task_struct::thread_pid (in R3) in our pid namespace, into the record. */
+/* Our pid namespace's level (that of the iteration), into scratch slot 2: /proc may belong to
+ * another pid namespace, the kernel knows. */
+static void emit_our_level(struct prog *p, const struct layout *l)
+{
+	emit(p, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_task);
+	deref(p, R3, R0, l->task_pid);
+	probe(p, SLOT(2), 4, R3, l->pid_level);
+}
+
+/* The number of the struct pid in R3 in our pid namespace, into the record. */
 static void emit_pid_nr(struct prog *p, const struct layout *l, int dst)
 {
-	probe(p, dst, 4, R3, l->pid_numbers + l->level * l->upid_size + l->upid_nr);
+	emit(p, BPF_LDX | BPF_MEM | BPF_W, R2, R10, SLOT(2), 0);
+	emit(p, BPF_ALU64 | BPF_MUL | BPF_K, R2, 0, 0, l->upid_size);
+	emit(p, BPF_ALU64 | BPF_ADD | BPF_X, R3, R2, 0, 0);
+	probe(p, dst, 4, R3, l->pid_numbers + l->upid_nr);
 }
 
 static void build_task_prog(struct prog *p, const struct layout *l)
 {
 	int jump = prologue(p, l->ctx_task);
 
+	emit_our_level(p, l);
 	deref(p, R3, R7, l->task_pid);
 	emit_pid_nr(p, l, REC(tid));
 	deref(p, R3, R7, l->task_leader);
@@ -299,6 +311,7 @@ static void build_file_prog(struct prog *p, const struct layout *l)
 	deref(p, R2, R3, l->sb_magic);
 	jumps[2] = p->n;
 	emit(p, BPF_JMP | BPF_JNE | BPF_K, R2, 0, 0, NSFS_MAGIC);
+	emit_our_level(p, l);
 
 	probe(p, FREC(ino), 4, R9, l->inode_ino);
 	deref(p, R3, R9, l->inode_private); /* its struct ns_common */
@@ -395,27 +408,6 @@ static int run(const struct prog *p, uint32_t btf_id, size_t size, struct record
 		return -EIO;
 	ret->n = len / size;
 	return 0;
-}
-
-/* Our pid namespace's level: how many numbers the NSpid line of our status has, less one. */
-static int pid_level(void)
-{
-	FILE *f = fopen("/proc/thread-self/status", "re");
-	char line[512], *save;
-	int level = -EOPNOTSUPP;
-
-	if (!f)
-		return lxns__neg_errno();
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6) != 0)
-			continue;
-		level = -1;
-		for (char *t = strtok_r(line + 6, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
-			level++;
-		break;
-	}
-	fclose(f);
-	return level == -1 ? -EINVAL : level;
 }
 
 /* --- Into the snapshot ---------------------------------------------------------------------- */
@@ -533,16 +525,9 @@ int lxns__scan_bpf(struct scan *sc)
 	struct stat st;
 	int r;
 
-	r = pid_level();
-	if (r >= 0) {
-		l.level = r;
-		r = lxns__btf_open(&btf);
-	}
-	if (r == 0) {
-		int level = l.level;
+	r = lxns__btf_open(&btf);
+	if (r == 0)
 		r = find_layout(btf, &l);
-		l.level = level;
-	}
 	lxns__btf_free(btf);
 	if (r == 0 && (sc->sources & LXNS_SRC_FDS) && (l.file_inode < 0 || l.inode_sb < 0 || l.inode_ino < 0 || l.inode_private < 0 ||
 						       l.sb_magic < 0 || !l.iter_task_file ||

@@ -16,12 +16,60 @@
 #include "harness.h"
 #include "lxns.h"
 
-static struct lxns_snapshot *discover(unsigned sources)
+static uint64_t ino_or_0(const struct lxns_node *n)
+{
+	return n ? lxns_node_ino(n) : 0;
+}
+
+/* The same namespaces with the same facts (which of several holders of an fd a scan names
+ * first may differ, so found_pid is left out). */
+static void check_same_snapshot(const struct lxns_snapshot *a, const struct lxns_snapshot *b)
+{
+	const struct lxns_node *x, *y = lxns_snapshot_next(b, NULL);
+
+	CHECK_EQ(lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES), lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES));
+	lxns_snapshot_foreach(a, x) {
+		struct lxns_ident i, j;
+		uid_t u = 0, v = 0;
+
+		CHECK_EQ(lxns_node_ino(x), ino_or_0(y)); /* both sorted the same way */
+		CHECK_OK(lxns_node_ident(x, &i));
+		CHECK_OK(lxns_node_ident(y, &j));
+		CHECK_IDENT_EQ(i, j);
+		CHECK_EQ(lxns_node_nprocs(x), lxns_node_nprocs(y));
+		CHECK_EQ(lxns_node_pid(x), lxns_node_pid(y));
+		CHECK(strcmp(lxns_node_comm(x) ? lxns_node_comm(x) : "", lxns_node_comm(y) ? lxns_node_comm(y) : "") == 0);
+		CHECK_EQ(ino_or_0(lxns_node_owner(x)), ino_or_0(lxns_node_owner(y)));
+		CHECK_EQ(ino_or_0(lxns_node_parent(x)), ino_or_0(lxns_node_parent(y)));
+		CHECK_EQ(lxns_node_owner_uid(x, &u), lxns_node_owner_uid(y, &v));
+		CHECK_EQ(u, v);
+		CHECK_EQ(lxns_node_found(x), lxns_node_found(y));
+		y = lxns_snapshot_next(b, y);
+	}
+}
+
+static struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags)
 {
 	struct lxns_snapshot *s;
 
-	LXNS_OPTS(lxns_discover_opts, o, .sources = sources);
+	LXNS_OPTS(lxns_discover_opts, o, .sources = sources, .flags = flags);
 	CHECK_OK(lxns_discover(&o, &s));
+	return s;
+}
+
+/* Where the BPF iterators are used, every situation is read through /proc as well, and the two
+ * must agree. */
+static struct lxns_snapshot *discover(unsigned sources)
+{
+	struct lxns_snapshot *s = discover_flags(sources, 0);
+
+	if (lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF)) {
+		struct lxns_snapshot *proc = discover_flags(sources, LXNS_DISCOVER_NO_BPF);
+
+		CHECK_EQ(lxns_snapshot_stat(proc, LXNS_STAT_TASKS_BPF), 0);
+		check_same_snapshot(s, proc);
+		lxns_snapshot_free(proc);
+	}
 	return s;
 }
 
@@ -473,15 +521,91 @@ TEST(flat_list_is_sorted_and_trees_are_consistent)
 	lxns_snapshot_free(NULL);
 }
 
+/* Root with BTF reads tasks through the iterators; the flag turns them off. */
+TEST(bpf_iterators_are_used_where_allowed)
+{
+	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		SKIP("needs root and kernel BTF");
+	struct lxns_snapshot *s = discover_flags(0, 0), *proc = discover_flags(0, LXNS_DISCOVER_NO_BPF);
+
+	/* Every task: at least every process, as /proc counts them. */
+	CHECK(lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF) >= lxns_snapshot_stat(s, LXNS_STAT_PROCESSES));
+	CHECK(lxns_snapshot_stat(s, LXNS_STAT_PROCESSES) > 1);
+	CHECK_EQ(lxns_snapshot_stat(proc, LXNS_STAT_TASKS_BPF), 0);
+	CHECK(lxns_snapshot_stat(proc, LXNS_STAT_PROCESSES) > 1);
+	lxns_snapshot_free(s);
+	lxns_snapshot_free(proc);
+}
+
+/* A scan from inside a pid namespace (with its own /proc) sees PIDs as that namespace numbers
+ * them, and nothing above it: the BPF scan (checked against /proc in discover()) too. */
+static void scan_inside_pid_namespace(void)
+{
+	uint64_t ours = harness_link_ino("/proc/self/ns/pid"), nested;
+	int stop[2];
+
+	CHECK_SYS(pipe2(stop, O_CLOEXEC));
+	pid_t child = CHECK_SYS(fork());
+	if (child == 0) {
+		char c;
+
+		close(stop[1]);
+		if (unshare(CLONE_NEWPID) < 0 || fork() != 0) /* its init pauses in the nested namespace */
+			_exit(read(stop[0], &c, 1) < 0);
+		(void)!read(stop[0], &c, 1);
+		_exit(0);
+	}
+	close(stop[0]);
+	for (int i = 0; i < 1000; i++) { /* until its init is there */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)child);
+		if ((nested = harness_link_ino(path)) != ours && access("/proc/3", F_OK) == 0)
+			break;
+		usleep(1000);
+	}
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *top = node_of(s, ours), *n = node_of(s, nested);
+	CHECK(lxns_node_parent(top) == NULL);
+	CHECK_EQ(lxns_node_pid(top), 1);
+	CHECK(lxns_node_parent(n) == top);
+	CHECK_EQ(lxns_node_pid(n), 3); /* the nested init, as we number it */
+	CHECK_EQ(lxns_node_nprocs(n), 1);
+	lxns_snapshot_free(s);
+	close(stop[1]);
+	harness_wait_ok(child);
+}
+
+TEST(scan_from_inside_a_pid_namespace)
+{
+	harness_require_unshare(CLONE_NEWPID | CLONE_NEWNS);
+	pid_t pid = CHECK_SYS(fork());
+
+	if (pid == 0) {
+		CHECK_SYS(unshare(CLONE_NEWPID | CLONE_NEWNS));
+		pid_t init = CHECK_SYS(fork());
+		if (init == 0) {
+			CHECK_SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+			CHECK_SYS(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+			scan_inside_pid_namespace();
+			_exit(0);
+		}
+		harness_wait_ok(init);
+		_exit(0);
+	}
+	harness_wait_ok(pid);
+}
+
 TEST(bad_options)
 {
 	struct lxns_snapshot *s = (struct lxns_snapshot *)0x1;
 
 	LXNS_OPTS(lxns_discover_opts, bad_types, .types = 0x1);
 	LXNS_OPTS(lxns_discover_opts, bad_sources, .sources = 0x400);
+	LXNS_OPTS(lxns_discover_opts, bad_flags, .flags = 0x2);
 	struct lxns_discover_opts short_sz = { .sz = 2 };
 	CHECK_ERR(lxns_discover(&bad_types, &s), EINVAL);
 	CHECK_ERR(lxns_discover(&bad_sources, &s), EINVAL);
+	CHECK_ERR(lxns_discover(&bad_flags, &s), EINVAL);
 	CHECK_ERR(lxns_discover(&short_sz, &s), EINVAL);
 	CHECK(s == (struct lxns_snapshot *)0x1);
 }
@@ -496,8 +620,9 @@ TEST(unprivileged_scan_completes_and_reports_what_it_could_not_read)
 		struct lxns_node *n = node_of(s, link_of(getpid(), "user"));
 
 		CHECK(lxns_node_nprocs(n) >= 1);
-		/* Root's processes (PID 1 at least) are out of reach. */
+		/* Root's processes (PID 1 at least) are out of reach, and BPF is. */
 		CHECK(lxns_snapshot_stat(s, LXNS_STAT_DENIED) > 0);
+		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF), 0);
 		lxns_snapshot_free(s);
 		_exit(0);
 	}
@@ -531,8 +656,8 @@ TEST(scans_complete_during_process_churn)
 		_exit(0);
 	}
 	close(stop[0]);
-	for (int i = 0; i < 40; i++) {
-		struct lxns_snapshot *s = discover(0);
+	for (int i = 0; i < 40; i++) { /* the two ways in turn */
+		struct lxns_snapshot *s = discover_flags(0, i % 2 ? LXNS_DISCOVER_NO_BPF : 0);
 		CHECK(lxns_snapshot_stat(s, LXNS_STAT_NAMESPACES) > 0);
 		lxns_snapshot_free(s);
 	}

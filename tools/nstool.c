@@ -66,6 +66,7 @@ struct opts {
 	bool noheadings, details, custom_columns;
 	int owned_types; /* -t: types listed under user namespaces */
 	unsigned sources;
+	unsigned flags; /* LXNS_DISCOVER_* */
 	enum col cols[NCOLS];
 	size_t ncols;
 };
@@ -131,7 +132,8 @@ static void usage(const struct nstool *tool)
 	       "     --dot             a Graphviz graph of user and PID namespaces\n"
 	       " -o, --output LIST     columns to print (see below)\n"
 	       " -n, --noheadings      no column headings\n"
-	       " -s, --sources LIST    where to look: procs,threads,fds,mounts,hierarchy (default all)\n");
+	       " -s, --sources LIST    where to look: procs,threads,fds,mounts,hierarchy (default all)\n"
+	       "     --no-bpf          read /proc only, never the BPF task iterators\n");
 	if (tool->has_details)
 		printf(" -d, --details         also list the namespaces each user namespace owns\n"
 		       " -t, --type LIST       with -d: only these types (cgroup,ipc,mnt,net,pid,time,uts)\n");
@@ -143,14 +145,15 @@ static void usage(const struct nstool *tool)
 
 static int parse_options(const struct nstool *tool, int argc, char **argv, struct opts *o)
 {
-	enum { OPT_DOT = 256 };
+	enum { OPT_DOT = 256, OPT_NO_BPF };
 	static const struct option longopts[] = {
 		{ "color", optional_argument, NULL, 'c' }, { "json", no_argument, NULL, 'J' },
 		{ "raw", no_argument, NULL, 'r' },         { "dot", no_argument, NULL, OPT_DOT },
 		{ "output", required_argument, NULL, 'o' }, { "noheadings", no_argument, NULL, 'n' },
 		{ "sources", required_argument, NULL, 's' }, { "details", no_argument, NULL, 'd' },
 		{ "type", required_argument, NULL, 't' },  { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },     { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' },     { "no-bpf", no_argument, NULL, OPT_NO_BPF },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -173,6 +176,7 @@ static int parse_options(const struct nstool *tool, int argc, char **argv, struc
 		case 'J': o->mode = MODE_JSON; break;
 		case 'r': o->mode = MODE_RAW; break;
 		case OPT_DOT: o->mode = MODE_DOT; break;
+		case OPT_NO_BPF: o->flags |= LXNS_DISCOVER_NO_BPF; break;
 		case 'n': o->noheadings = true; break;
 		case 'o':
 			if (parse_columns(optarg, o) < 0) {
@@ -520,7 +524,7 @@ int nstool_main(const struct nstool *tool, int argc, char **argv)
 	/* PID namespaces are found through pid links, their owners through the hierarchy. A user
 	 * namespace may be known only as the owner of another namespace, so lsuserns (and the
 	 * graph, which shows both kinds with their processes) reads every type. */
-	LXNS_OPTS(lxns_discover_opts, dopts, .sources = o.sources,
+	LXNS_OPTS(lxns_discover_opts, dopts, .sources = o.sources, .flags = o.flags,
 		  .types = tool->tree_type == LXNS_PID && o.mode != MODE_DOT ? LXNS_PID : 0);
 	r = lxns_discover(&dopts, &snap);
 	if (r < 0) {
