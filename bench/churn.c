@@ -5,7 +5,7 @@
  * a node of the snapshot, and (run as root in the initial namespaces) exactly one user and one
  * pid namespace have no parent. Prints a summary; exits 1 on any failure.
  *
- * Usage: churn [-n RUNS] [-j CONCURRENT] */
+ * Usage: churn [-n RUNS] [-j CONCURRENT] [-P]    (-P: read /proc, never the BPF iterators) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -124,12 +124,15 @@ int main(int argc, char **argv)
 	pid_t helper;
 	bool in_initial;
 
-	while ((c = getopt(argc, argv, "n:j:")) != -1) {
+	LXNS_OPTS(lxns_discover_opts, opts);
+
+	while ((c = getopt(argc, argv, "n:j:P")) != -1) {
 		switch (c) {
 		case 'n': runs = atoi(optarg); break;
 		case 'j': concurrent = atoi(optarg); break;
+		case 'P': opts.flags |= LXNS_DISCOVER_NO_BPF; break;
 		default:
-			fprintf(stderr, "usage: churn [-n RUNS] [-j CONCURRENT]\n");
+			fprintf(stderr, "usage: churn [-n RUNS] [-j CONCURRENT] [-P]\n");
 			return 2;
 		}
 	}
@@ -149,7 +152,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (int i = 0; i < runs; i++) {
 		struct lxns_snapshot *s;
-		int r = lxns_discover(NULL, &s);
+		int r = lxns_discover(&opts, &s);
 
 		if (r < 0) {
 			fprintf(stderr, "churn: run %d failed: %s\n", i, strerror(-r));
@@ -170,8 +173,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	kill(helper, SIGKILL);
 	waitpid(helper, NULL, 0);
-	printf("churn: %d runs, %d failed, %d fd leaks; %lu-%lu namespaces a run, %lu items vanished mid-scan; %.1f ms a run\n",
-	       runs, failures, leaks, min_ns, max_ns, vanished,
+	printf("churn%s: %d runs, %d failed, %d fd leaks; %lu-%lu namespaces a run, %lu items vanished mid-scan; %.1f ms a run\n",
+	       opts.flags ? " (/proc)" : "", runs, failures, leaks, min_ns, max_ns, vanished,
 	       ((b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6) / (runs ? runs : 1));
 	return failures || leaks ? 1 : 0;
 }

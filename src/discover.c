@@ -281,8 +281,11 @@ static int scan_processes(struct scan *sc)
 	size_t n;
 	int fd, r;
 
-	if (!(sc->flags & LXNS_DISCOVER_NO_BPF) && lxns__scan_bpf(sc) == 0)
-		return 0;
+	if (!(sc->flags & LXNS_DISCOVER_NO_BPF)) {
+		r = lxns__scan_bpf(sc);
+		if (r == 0 || r == -ENOMEM) /* ENOMEM may come after some was recorded */
+			return r;
+	}
 	fd = openat(sc->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = fd < 0 ? lxns__neg_errno() : lxns__dir_each(fd, add_pid, &pids);
 	if (r == 0 && pids.oom)

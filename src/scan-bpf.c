@@ -6,6 +6,7 @@
  * and a kernel with BTF and iterators (5.8+); whatever fails, the caller reads /proc instead. */
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ struct layout {
 	int file_inode, inode_sb, inode_ino, inode_private, sb_magic;
 	uint32_t iter_task, iter_task_file; /* BTF ids of the iterator targets */
 	int ctx_task, ctx_file_task, ctx_file_fd, ctx_file;   /* in their contexts */
+	bool files;                                           /* the file program can be built */
 };
 
 enum {
@@ -112,6 +114,9 @@ static int find_layout(const struct lxns_btf *btf, struct layout *l)
 	    l->upid_size <= 0 || l->upid_nr < 0 || l->upid_ns < 0 || l->common_inum < 0 || !l->iter_task ||
 	    l->ctx_task < 0)
 		return -EOPNOTSUPP;
+	l->files = l->file_inode >= 0 && l->inode_sb >= 0 && l->inode_ino >= 0 && l->inode_private >= 0 &&
+		   l->sb_magic >= 0 && l->iter_task_file && l->ctx_file_task >= 0 && l->ctx_file_fd >= 0 &&
+		   l->ctx_file >= 0 && (l->common_type >= 0 || (l->common_ops >= 0 && l->ops_type >= 0));
 	return 0;
 }
 
@@ -516,35 +521,45 @@ static void add_files(struct scan *sc, const struct records *files)
 			lxns__record_fd(sc, (pid_t)f[k].tgid, (int)f[k].type, f[k].ino, (int)f[k].fd);
 }
 
-int lxns__scan_bpf(struct scan *sc)
+/* The kernel's layout does not change while it runs: read its BTF once per process. */
+static struct layout layout;
+static int layout_err;
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
+
+static void read_layout(void)
 {
 	struct lxns_btf *btf = NULL;
+
+	layout_err = lxns__btf_open(&btf);
+	if (layout_err == 0)
+		layout_err = find_layout(btf, &layout);
+	lxns__btf_free(btf);
+}
+
+int lxns__scan_bpf(struct scan *sc)
+{
 	struct records tasks = { 0 }, files = { 0 };
-	struct layout l;
+	const struct layout *l = &layout;
 	struct prog *p = NULL;
 	struct stat st;
 	int r;
 
-	r = lxns__btf_open(&btf);
-	if (r == 0)
-		r = find_layout(btf, &l);
-	lxns__btf_free(btf);
-	if (r == 0 && (sc->sources & LXNS_SRC_FDS) && (l.file_inode < 0 || l.inode_sb < 0 || l.inode_ino < 0 || l.inode_private < 0 ||
-						       l.sb_magic < 0 || !l.iter_task_file ||
-						       (l.common_type < 0 && (l.common_ops < 0 || l.ops_type < 0))))
+	pthread_once(&layout_once, read_layout);
+	r = layout_err;
+	if (r == 0 && (sc->sources & LXNS_SRC_FDS) && !l->files)
 		r = -EOPNOTSUPP;
 	if (r == 0 && fstatat(sc->proc_fd, "thread-self/ns/pid", &st, 0) < 0)
 		r = lxns__neg_errno();
 	if (r == 0 && !(p = calloc(1, sizeof(*p))))
 		r = -ENOMEM;
 	if (r == 0) {
-		build_task_prog(p, &l);
-		r = run(p, l.iter_task, sizeof(struct rec_task), &tasks);
+		build_task_prog(p, l);
+		r = run(p, l->iter_task, sizeof(struct rec_task), &tasks);
 	}
 	if (r == 0 && (sc->sources & LXNS_SRC_FDS)) {
 		p->n = 0;
-		build_file_prog(p, &l);
-		r = run(p, l.iter_task_file, sizeof(struct rec_file), &files);
+		build_file_prog(p, l);
+		r = run(p, l->iter_task_file, sizeof(struct rec_file), &files);
 	}
 	free(p);
 	/* Nothing is recorded unless both could be read: else /proc is read from the start. */
