@@ -543,6 +543,7 @@ static void scan_inside_pid_namespace(void)
 {
 	uint64_t ours = harness_link_ino("/proc/self/ns/pid"), nested;
 	int stop[2];
+	char path[64];
 
 	CHECK_SYS(pipe2(stop, O_CLOEXEC));
 	pid_t child = CHECK_SYS(fork());
@@ -556,13 +557,12 @@ static void scan_inside_pid_namespace(void)
 		_exit(0);
 	}
 	close(stop[0]);
-	for (int i = 0; i < 1000; i++) { /* until its init is there */
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)child);
-		if ((nested = harness_link_ino(path)) != ours && access("/proc/3", F_OK) == 0)
-			break;
+	/* Until its init is there: before that, pid_for_children reads ENOENT (no reaper yet). */
+	for (int i = 0; i < 5000 && access("/proc/3", F_OK) < 0; i++)
 		usleep(1000);
-	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)child);
+	nested = harness_link_ino(path);
+	CHECK(nested != ours);
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *top = node_of(s, ours), *n = node_of(s, nested);
 	CHECK(lxns_node_parent(top) == NULL);
