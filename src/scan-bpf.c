@@ -512,6 +512,29 @@ static int add_tasks(struct scan *sc, struct records *tasks, uint32_t own_pidns)
 	return sc->err;
 }
 
+/* The programs read kernel memory at offsets taken from BTF: make sure they read what /proc
+ * says of the calling thread before trusting them with the rest. -EPROTO if they do not. */
+static int check_self(const struct scan *sc, const struct records *tasks)
+{
+	const struct rec_task *t = tasks->data, *self = NULL;
+	pid_t tid = gettid();
+
+	for (size_t k = 0; k < tasks->n && !self; k++)
+		if (t[k].tid == (uint32_t)tid)
+			self = &t[k];
+	if (!self || self->tgid != (uint32_t)getpid())
+		return -EPROTO;
+	for (int i = 0; i < LXNS_NTYPES; i++) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "thread-self/ns/%s", lxns_type_name(lxns__type_at(i)));
+		if (fstatat(sc->proc_fd, path, &st, 0) == 0 && st.st_ino != self->ns[i].ino)
+			return -EPROTO;
+	}
+	return 0;
+}
+
 static void add_files(struct scan *sc, const struct records *files)
 {
 	const struct rec_file *f = files->data;
@@ -563,6 +586,8 @@ int lxns__scan_bpf(struct scan *sc)
 	}
 	free(p);
 	/* Nothing is recorded unless both could be read: else /proc is read from the start. */
+	if (r == 0)
+		r = check_self(sc, &tasks);
 	if (r == 0)
 		r = add_tasks(sc, &tasks, (uint32_t)st.st_ino);
 	if (r == 0)
