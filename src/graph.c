@@ -94,7 +94,7 @@ int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from)
 		n->nprocs += f->nprocs;
 		if (f->pid && (!n->pid || f->pid < n->pid))
 			n->pid = f->pid;
-		if (f->found_pid && !n->found_pid) {
+		if (f->found_pid && (!n->found_pid || f->found_pid < n->found_pid)) {
 			n->found_pid = f->found_pid;
 			n->found_fd = f->found_fd;
 		}

@@ -59,8 +59,11 @@ struct lxns_node *lxns__found(struct scan *sc, int type, uint64_t ino, unsigned 
 		sc->err = -ENOMEM;
 		return NULL;
 	}
-	if (how != LXNS_SRC_PROCS && how != LXNS_SRC_HIERARCHY && !n->found_pid)
+	/* The lowest PID, whatever order the scan goes in: both ways of scanning name the same. */
+	if (how != LXNS_SRC_PROCS && how != LXNS_SRC_HIERARCHY && pid > 0 && (!n->found_pid || pid < n->found_pid)) {
 		n->found_pid = pid;
+		n->found_fd = -1; /* record_fd() sets it for this PID */
+	}
 	n->found |= how;
 	return n;
 }

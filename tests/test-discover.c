@@ -21,31 +21,44 @@ static uint64_t ino_or_0(const struct lxns_node *n)
 	return n ? lxns_node_ino(n) : 0;
 }
 
-/* The same namespaces with the same facts (which of several holders of an fd a scan names
- * first may differ, so found_pid is left out). */
-static void check_same_snapshot(const struct lxns_snapshot *a, const struct lxns_snapshot *b)
+/* Where two snapshots differ (NULL: the same namespaces with the same facts), in @buf. */
+static const char *snapshot_diff(const struct lxns_snapshot *a, const struct lxns_snapshot *b, char *buf, size_t size)
 {
 	const struct lxns_node *x, *y = lxns_snapshot_next(b, NULL);
 
-	CHECK_EQ(lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES), lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES));
+	if (lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES) != lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES)) {
+		snprintf(buf, size, "%lu namespaces against %lu", lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES),
+			 lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES));
+		return buf;
+	}
 	lxns_snapshot_foreach(a, x) {
 		struct lxns_ident i, j;
 		uid_t u = 0, v = 0;
+		const char *what = NULL;
 
-		CHECK_EQ(lxns_node_ino(x), ino_or_0(y)); /* both sorted the same way */
-		CHECK_OK(lxns_node_ident(x, &i));
-		CHECK_OK(lxns_node_ident(y, &j));
-		CHECK_IDENT_EQ(i, j);
-		CHECK_EQ(lxns_node_nprocs(x), lxns_node_nprocs(y));
-		CHECK_EQ(lxns_node_pid(x), lxns_node_pid(y));
-		CHECK(strcmp(lxns_node_comm(x) ? lxns_node_comm(x) : "", lxns_node_comm(y) ? lxns_node_comm(y) : "") == 0);
-		CHECK_EQ(ino_or_0(lxns_node_owner(x)), ino_or_0(lxns_node_owner(y)));
-		CHECK_EQ(ino_or_0(lxns_node_parent(x)), ino_or_0(lxns_node_parent(y)));
-		CHECK_EQ(lxns_node_owner_uid(x, &u), lxns_node_owner_uid(y, &v));
-		CHECK_EQ(u, v);
-		CHECK_EQ(lxns_node_found(x), lxns_node_found(y));
+		if (lxns_node_ino(x) != lxns_node_ino(y)) /* both sorted the same way */
+			what = "inode";
+		else if (lxns_node_ident(x, &i) < 0 || lxns_node_ident(y, &j) < 0 || i.id != j.id || i.dev != j.dev)
+			what = "id";
+		else if (lxns_node_nprocs(x) != lxns_node_nprocs(y) || lxns_node_pid(x) != lxns_node_pid(y))
+			what = "processes";
+		else if (strcmp(lxns_node_comm(x) ? lxns_node_comm(x) : "", lxns_node_comm(y) ? lxns_node_comm(y) : ""))
+			what = "command";
+		else if (ino_or_0(lxns_node_owner(x)) != ino_or_0(lxns_node_owner(y)) ||
+			 ino_or_0(lxns_node_parent(x)) != ino_or_0(lxns_node_parent(y)))
+			what = "owner or parent";
+		else if (lxns_node_owner_uid(x, &u) != lxns_node_owner_uid(y, &v) || u != v)
+			what = "owner UID";
+		else if (lxns_node_found(x) != lxns_node_found(y) || lxns_node_found_pid(x) != lxns_node_found_pid(y))
+			what = "how found"; /* found_pid is the lowest, both ways */
+		if (what) {
+			snprintf(buf, size, "%s of %s:[%llu]", what, lxns_type_name(lxns_node_type(x)),
+				 (unsigned long long)lxns_node_ino(x));
+			return buf;
+		}
 		y = lxns_snapshot_next(b, y);
 	}
+	return NULL;
 }
 
 static struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags)
@@ -58,19 +71,26 @@ static struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags)
 }
 
 /* Where the BPF iterators are used, every situation is read through /proc as well, and the two
- * must agree. */
+ * must agree. The rest of the system may change between two scans: a difference must show in
+ * three tries running. */
 static struct lxns_snapshot *discover(unsigned sources)
 {
-	struct lxns_snapshot *s = discover_flags(sources, 0);
+	char diff[128];
 
-	if (lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF)) {
-		struct lxns_snapshot *proc = discover_flags(sources, LXNS_DISCOVER_NO_BPF);
+	for (int try = 0; try < 3; try++) {
+		struct lxns_snapshot *s = discover_flags(sources, 0), *proc;
 
+		if (!lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF))
+			return s;
+		proc = discover_flags(sources, LXNS_DISCOVER_NO_BPF);
 		CHECK_EQ(lxns_snapshot_stat(proc, LXNS_STAT_TASKS_BPF), 0);
-		check_same_snapshot(s, proc);
+		bool same = !snapshot_diff(s, proc, diff, sizeof(diff));
 		lxns_snapshot_free(proc);
+		if (same)
+			return s;
+		lxns_snapshot_free(s);
 	}
-	return s;
+	FAIL("the BPF and /proc scans differ: %s", diff);
 }
 
 static struct lxns_node *node_of(const struct lxns_snapshot *s, uint64_t ino)
