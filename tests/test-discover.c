@@ -604,7 +604,7 @@ TEST(scan_from_inside_a_pid_namespace)
 		CHECK_SYS(unshare(CLONE_NEWPID | CLONE_NEWNS));
 		pid_t init = CHECK_SYS(fork());
 		if (init == 0) {
-			CHECK_SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+			CHECK_SYS(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
 			CHECK_SYS(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
 			scan_inside_pid_namespace();
 			_exit(0);
