@@ -198,7 +198,8 @@ static int prologue(struct prog *p, int ctx_off)
 	return jump;
 }
 
-/* bpf_seq_write(ctx->meta->seq, record, @size); return 0. Patches the prologue's jumps. */
+/* bpf_seq_write(ctx->meta->seq, record, @size) (every iterator context starts with its meta);
+ * return 0. Points the prologue's jumps at the return. */
 static void epilogue(struct prog *p, int size, const int *jumps, int njumps)
 {
 	emit(p, BPF_LDX | BPF_MEM | BPF_DW, R1, R6, 0, 0);
@@ -356,7 +357,7 @@ static int iter_open(const struct prog *p, uint32_t btf_id)
 	a.expected_attach_type = BPF_TRACE_ITER;
 	a.insns = (uintptr_t)p->insn;
 	a.insn_cnt = (uint32_t)p->n;
-	/* The program's two helpers are GPL-only; this library is LGPL-2.1+, which allows that. */
+	/* The helpers the programs call are GPL-only; this library is LGPL-2.1+, which allows that. */
 	a.license = (uintptr_t) "GPL";
 	a.attach_btf_id = btf_id;
 	prog = bpf_call(BPF_PROG_LOAD, &a);
