@@ -476,6 +476,31 @@ TEST(nested_pid_namespaces)
 	kill_wait(pid);
 }
 
+/* unshare() of pid and time namespaces changes only what children get: a time namespace made
+ * so is found through time_for_children of its maker; a pid namespace is not, until its first
+ * process exists (the kernel hides pid_for_children until then, and so do both scans). */
+TEST(namespaces_made_for_children_to_come)
+{
+	harness_require_unshare(CLONE_NEWTIME | CLONE_NEWPID);
+	int flags = CLONE_NEWTIME | CLONE_NEWPID;
+	pid_t pid = spawn(do_unshare, &flags);
+	uint64_t time_now = link_of(pid, "time"), time_next = link_of(pid, "time_for_children");
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)pid);
+	CHECK(access(path, F_OK) < 0 && errno == ENOENT);
+	CHECK(time_next != time_now);
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *n = node_of(s, time_next);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_CHILDREN);
+	CHECK_EQ(lxns_node_found_pid(n), pid);
+	CHECK_EQ(lxns_node_nprocs(n), 0);
+	CHECK(lxns_node_owner(n) == node_of(s, link_of(pid, "user")));
+	CHECK(lxns_node_pid(node_of(s, time_now)) <= pid);
+	lxns_snapshot_free(s);
+	kill_wait(pid);
+}
+
 TEST(thread_in_its_own_namespace)
 {
 	harness_require_unshare(CLONE_NEWUTS);
