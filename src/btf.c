@@ -153,13 +153,14 @@ void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size
 {
 	uint64_t pairs[65536 / 64] = { 0 };
 	uint32_t id = 1;
+	size_t left = n;
 
 	for (size_t k = 0; k < n; k++) {
 		want[k].id = 0;
 		want[k].type = NULL;
 		pairs[PAIR(want[k].name) / 64] |= 1ULL << (PAIR(want[k].name) % 64);
 	}
-	for (const struct btf_type *t = next_type(btf, NULL); t; t = next_type(btf, t), id++) {
+	for (const struct btf_type *t = next_type(btf, NULL); t && left; t = next_type(btf, t), id++) {
 		const char *name = btf->strings + t->name_off;
 		int kind = BTF_INFO_KIND(t->info);
 
@@ -169,6 +170,7 @@ void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size
 			if (!want[k].id && want[k].kind == kind && strcmp(name, want[k].name) == 0) {
 				want[k].id = id;
 				want[k].type = t;
+				left--;
 			}
 	}
 }
