@@ -410,9 +410,9 @@ pid_t lxns_node_pid(const struct lxns_node *node);
 const char *lxns_node_comm(const struct lxns_node *node);
 
 /* How it was found: LXNS_SRC_* bits, all ways that applied. lxns_node_found_pid() gives the
- * process (or thread) behind the first non-process way (the holder of an fd, a thread id, the
- * parent of pid_for_children), lxns_node_mount_path() the path of a bind mount as seen in
- * its mount namespace, lxns_node_mount_ns() that mount namespace. */
+ * thread id, else the holder of an fd, else the process whose pid/time_for_children it is (the
+ * lowest such), lxns_node_mount_path() the path of a bind mount as seen in its mount
+ * namespace, lxns_node_mount_ns() that mount namespace. */
 unsigned lxns_node_found(const struct lxns_node *node);
 #define LXNS_FOUND_CHILDREN 0x100 /* in lxns_node_found(): only as pid/time_for_children */
 pid_t lxns_node_found_pid(const struct lxns_node *node);

@@ -80,6 +80,22 @@ struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t in
 	return n;
 }
 
+static int way_rank(unsigned how)
+{
+	return how == LXNS_SRC_THREADS ? 3 : how == LXNS_SRC_FDS ? 2 : how == LXNS_FOUND_CHILDREN ? 1 : 0;
+}
+
+void lxns__found_by(struct lxns_node *n, unsigned how, pid_t pid, int fd)
+{
+	int rank = way_rank(how), had = way_rank(n->found_how);
+
+	if (!rank || pid <= 0 || rank < had || (rank == had && pid >= n->found_pid))
+		return;
+	n->found_pid = pid;
+	n->found_how = how;
+	n->found_fd = fd;
+}
+
 int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from)
 {
 	int r = 0;
@@ -94,10 +110,8 @@ int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from)
 		n->nprocs += f->nprocs;
 		if (f->pid && (!n->pid || f->pid < n->pid))
 			n->pid = f->pid;
-		if (f->found_pid && (!n->found_pid || f->found_pid < n->found_pid)) {
-			n->found_pid = f->found_pid;
-			n->found_fd = f->found_fd;
-		}
+		if (f->found_pid)
+			lxns__found_by(n, f->found_how, f->found_pid, f->found_fd);
 		n->found |= f->found;
 	}
 	lxns_snapshot_free(from);
@@ -140,12 +154,12 @@ int lxns__node_path(const struct lxns_node *n, char *buf, size_t size)
 
 	if (n->nprocs)
 		snprintf(buf, size, "/proc/%d/ns/%s", (int)n->pid, name);
-	else if (n->found & LXNS_FOUND_CHILDREN)
-		snprintf(buf, size, "/proc/%d/ns/%s", (int)n->found_pid, lxns__proc_name(n->type, true));
-	else if (n->found & LXNS_SRC_THREADS)
+	else if (n->found_how == LXNS_SRC_THREADS)
 		snprintf(buf, size, "/proc/%d/ns/%s", (int)n->found_pid, name);
-	else if (n->found & LXNS_SRC_FDS)
+	else if (n->found_how == LXNS_SRC_FDS)
 		snprintf(buf, size, "/proc/%d/fd/%d", (int)n->found_pid, n->found_fd);
+	else if (n->found_how == LXNS_FOUND_CHILDREN)
+		snprintf(buf, size, "/proc/%d/ns/%s", (int)n->found_pid, lxns__proc_name(n->type, true));
 	else if ((n->found & LXNS_SRC_MOUNTS) && n->mount_self)
 		snprintf(buf, size, "%s", n->mount_path);
 	else if ((n->found & LXNS_SRC_MOUNTS) && n->mount_ns && n->mount_ns->pid)

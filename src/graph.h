@@ -23,7 +23,8 @@ struct lxns_node {
 	char *comm;
 
 	unsigned found; /* LXNS_SRC_* | LXNS_FOUND_CHILDREN */
-	pid_t found_pid;
+	pid_t found_pid; /* see lxns__found_by() */
+	unsigned found_how; /* the way found_pid showed it: LXNS_SRC_THREADS, _FDS, LXNS_FOUND_CHILDREN */
 	int found_fd;   /* fd number in found_pid, with LXNS_SRC_FDS */
 	char *mount_path;
 	struct lxns_node *mount_ns;
@@ -52,6 +53,10 @@ struct lxns_snapshot {
 struct lxns_node *lxns__graph_find(const struct lxns_snapshot *s, uint64_t ino);
 /* Find or add (type, ino). NULL on ENOMEM. */
 struct lxns_node *lxns__graph_get(struct lxns_snapshot *s, int type, uint64_t ino);
+/* Record that @pid showed @n in way @how, if that beats what found_pid says: a thread before an
+ * fd before a pid/time_for_children link, then the lowest PID, so that any order of scanning
+ * gives the same answer. Other ways (processes, mounts, the hierarchy) have no PID here. */
+void lxns__found_by(struct lxns_node *n, unsigned how, pid_t pid, int fd);
 /* Move every node of @from into @s (counts add up, the lowest PID wins) and free @from. */
 int lxns__graph_merge(struct lxns_snapshot *s, struct lxns_snapshot *from);
 /* Free the nodes @keep says no to. Returns how many. */

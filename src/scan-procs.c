@@ -59,11 +59,8 @@ struct lxns_node *lxns__found(struct scan *sc, int type, uint64_t ino, unsigned 
 		sc->err = -ENOMEM;
 		return NULL;
 	}
-	/* The lowest PID, whatever order the scan goes in: both ways of scanning name the same. */
-	if (how != LXNS_SRC_PROCS && how != LXNS_SRC_HIERARCHY && pid > 0 && (!n->found_pid || pid < n->found_pid)) {
-		n->found_pid = pid;
-		n->found_fd = -1; /* record_fd() sets it for this PID */
-	}
+	if (how != LXNS_SRC_FDS) /* lxns__record_fd() says which fd */
+		lxns__found_by(n, how, pid, -1);
 	n->found |= how;
 	return n;
 }
@@ -154,8 +151,8 @@ void lxns__record_fd(struct scan *sc, pid_t pid, int type, uint64_t ino, int fd)
 
 	sc->stats[LXNS_STAT_FDS]++;
 	n = lxns__found(sc, type, ino, LXNS_SRC_FDS, pid);
-	if (n && n->found_pid == pid && n->found_fd < 0)
-		n->found_fd = fd;
+	if (n)
+		lxns__found_by(n, LXNS_SRC_FDS, pid, fd);
 }
 
 static bool scan_fd(void *arg, const char *name)

@@ -517,6 +517,23 @@ TEST(thread_in_its_own_namespace)
 	CHECK_EQ(lxns_node_nprocs(n), 0);
 	CHECK(lxns_snapshot_stat(s, LXNS_STAT_THREADS) >= 1);
 	lxns_snapshot_free(s);
+
+	/* Also held as an fd by the process (a lower PID): the thread still names it, and the
+	 * node opens through it. */
+	int fd = CHECK_SYS(open(path, O_RDONLY | O_CLOEXEC));
+	struct lxns_ns *ns;
+	s = discover(0);
+	n = node_of(s, uts);
+	CHECK_EQ(lxns_node_found(n), LXNS_SRC_THREADS | LXNS_SRC_FDS);
+	CHECK_EQ(lxns_node_found_pid(n), tid);
+	struct lxns_ident id;
+	CHECK_OK(lxns_node_open(n, &ns));
+	CHECK_OK(lxns_ns_ident(ns, &id));
+	CHECK_EQ(id.ino, uts);
+	lxns_ns_free(ns);
+	lxns_snapshot_free(s);
+	close(fd);
+
 	s = discover(LXNS_SRC_PROCS);
 	lxns_snapshot_foreach(s, n)
 		CHECK(lxns_node_ino(n) != uts);
