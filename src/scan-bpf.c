@@ -247,12 +247,19 @@ static void emit_our_level(struct prog *p, const struct layout *l)
 	probe(p, SLOT(2), 4, R3, l->pid_level);
 }
 
+/* @reg (a struct pid) += the level in scratch slot @slot times sizeof(struct upid): then
+ * pid_numbers + upid_* from it reads numbers[level]. */
+static void add_level(struct prog *p, const struct layout *l, int reg, int slot)
+{
+	emit(p, BPF_LDX | BPF_MEM | BPF_W, R2, R10, SLOT(slot), 0);
+	emit(p, BPF_ALU64 | BPF_MUL | BPF_K, R2, 0, 0, l->upid_size);
+	emit(p, BPF_ALU64 | BPF_ADD | BPF_X, reg, R2, 0, 0);
+}
+
 /* The number of the struct pid in R3 in our pid namespace, into the record. */
 static void emit_pid_nr(struct prog *p, const struct layout *l, int dst)
 {
-	emit(p, BPF_LDX | BPF_MEM | BPF_W, R2, R10, SLOT(2), 0);
-	emit(p, BPF_ALU64 | BPF_MUL | BPF_K, R2, 0, 0, l->upid_size);
-	emit(p, BPF_ALU64 | BPF_ADD | BPF_X, R3, R2, 0, 0);
+	add_level(p, l, R3, 2);
 	probe(p, dst, 4, R3, l->pid_numbers + l->upid_nr);
 }
 
@@ -278,9 +285,7 @@ static void build_task_prog(struct prog *p, const struct layout *l)
 		case LXNS_PID: /* thread_pid->numbers[thread_pid->level].ns */
 			deref(p, R9, R7, l->task_pid);
 			probe(p, SLOT(1), 4, R9, l->pid_level);
-			emit(p, BPF_LDX | BPF_MEM | BPF_W, R2, R10, SLOT(1), 0);
-			emit(p, BPF_ALU64 | BPF_MUL | BPF_K, R2, 0, 0, l->upid_size);
-			emit(p, BPF_ALU64 | BPF_ADD | BPF_X, R9, R2, 0, 0);
+			add_level(p, l, R9, 1);
 			deref(p, R9, R9, l->pid_numbers + l->upid_ns);
 			break;
 		default:
