@@ -541,12 +541,28 @@ static int check_self(const struct scan *sc, const struct records *tasks)
 	return 0;
 }
 
-static void add_files(struct scan *sc, const struct records *files)
+/* Likewise for the file program: @fd is our own fd on our network namespace, open while it
+ * ran. It must show, with the right type and inode. */
+static int check_self_file(const struct records *files, int fd)
+{
+	const struct rec_file *f = files->data;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return lxns__neg_errno();
+	for (size_t k = 0; k < files->n; k++)
+		if (f[k].tgid == (uint32_t)getpid() && f[k].fd == (uint32_t)fd)
+			return f[k].type == LXNS_NET && f[k].ino == st.st_ino ? 0 : -EPROTO;
+	return -EPROTO;
+}
+
+/* Every namespace fd but @self_fd, the scan's own. */
+static void add_files(struct scan *sc, const struct records *files, int self_fd)
 {
 	const struct rec_file *f = files->data;
 
 	for (size_t k = 0; k < files->n && !sc->err; k++)
-		if (lxns__is_one_type((int)f[k].type))
+		if (lxns__is_one_type((int)f[k].type) && !(f[k].tgid == (uint32_t)getpid() && f[k].fd == (uint32_t)self_fd))
 			lxns__record_fd(sc, (pid_t)f[k].tgid, (int)f[k].type, f[k].ino, (int)f[k].fd);
 }
 
@@ -571,7 +587,7 @@ int lxns__scan_bpf(struct scan *sc)
 	const struct layout *l = &layout;
 	struct prog *p = NULL;
 	struct stat st;
-	int r;
+	int r, self_fd = -1;
 
 	pthread_once(&layout_once, read_layout);
 	r = layout_err;
@@ -586,9 +602,15 @@ int lxns__scan_bpf(struct scan *sc)
 		r = run(p, l->iter_task, sizeof(struct rec_task), &tasks);
 	}
 	if (r == 0 && (sc->sources & LXNS_SRC_FDS)) {
+		self_fd = openat(sc->proc_fd, "thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		r = self_fd < 0 ? lxns__neg_errno() : 0;
+	}
+	if (r == 0 && self_fd >= 0) {
 		p->n = 0;
 		build_file_prog(p, l);
 		r = run(p, l->iter_task_file, sizeof(struct rec_file), &files);
+		if (r == 0)
+			r = check_self_file(&files, self_fd);
 	}
 	free(p);
 	/* Nothing is recorded unless both could be read: else /proc is read from the start. */
@@ -597,7 +619,9 @@ int lxns__scan_bpf(struct scan *sc)
 	if (r == 0)
 		r = add_tasks(sc, &tasks, (uint32_t)st.st_ino);
 	if (r == 0)
-		add_files(sc, &files);
+		add_files(sc, &files, self_fd);
+	if (self_fd >= 0)
+		close(self_fd);
 	free(tasks.data);
 	free(files.data);
 	return r < 0 ? r : sc->err;
