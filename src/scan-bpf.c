@@ -384,7 +384,7 @@ static int iter_open(const struct prog *p, uint32_t btf_id)
 
 struct records {
 	void *data;
-	size_t n, size, cap; /* records, record size, bytes allocated */
+	size_t n, cap; /* records, bytes allocated */
 };
 
 static int run(const struct prog *p, uint32_t btf_id, size_t size, struct records *ret)
@@ -394,7 +394,7 @@ static int run(const struct prog *p, uint32_t btf_id, size_t size, struct record
 
 	if (fd < 0)
 		return fd;
-	*ret = (struct records){ .size = size };
+	*ret = (struct records){ 0 };
 	for (;;) {
 		ssize_t n;
 
@@ -519,8 +519,9 @@ static int add_tasks(struct scan *sc, struct records *tasks, uint32_t own_pidns)
 }
 
 /* The programs read kernel memory at offsets taken from BTF: make sure they read what /proc
- * says of the calling thread before trusting them with the rest. -EPROTO if they do not. */
-static int check_self(const struct scan *sc, const struct records *tasks)
+ * says of the calling thread before trusting them with the rest. -EPROTO if they do not; else
+ * our pid namespace's inode in *ret_pidns. */
+static int check_self(const struct scan *sc, const struct records *tasks, uint32_t *ret_pidns)
 {
 	const struct rec_task *t = tasks->data, *self = NULL;
 	pid_t tid = gettid();
@@ -538,6 +539,7 @@ static int check_self(const struct scan *sc, const struct records *tasks)
 		if (fstatat(sc->proc_fd, path, &st, 0) == 0 && st.st_ino != self->ns[i].ino)
 			return -EPROTO;
 	}
+	*ret_pidns = self->ns[S_PID].ino;
 	return 0;
 }
 
@@ -546,12 +548,13 @@ static int check_self(const struct scan *sc, const struct records *tasks)
 static int check_self_file(const struct records *files, int fd)
 {
 	const struct rec_file *f = files->data;
+	uint32_t pid = (uint32_t)getpid();
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return lxns__neg_errno();
 	for (size_t k = 0; k < files->n; k++)
-		if (f[k].tgid == (uint32_t)getpid() && f[k].fd == (uint32_t)fd)
+		if (f[k].tgid == pid && f[k].fd == (uint32_t)fd)
 			return f[k].type == LXNS_NET && f[k].ino == st.st_ino ? 0 : -EPROTO;
 	return -EPROTO;
 }
@@ -560,9 +563,10 @@ static int check_self_file(const struct records *files, int fd)
 static void add_files(struct scan *sc, const struct records *files, int self_fd)
 {
 	const struct rec_file *f = files->data;
+	uint32_t pid = (uint32_t)getpid();
 
 	for (size_t k = 0; k < files->n && !sc->err; k++)
-		if (lxns__is_one_type((int)f[k].type) && !(f[k].tgid == (uint32_t)getpid() && f[k].fd == (uint32_t)self_fd))
+		if (lxns__is_one_type((int)f[k].type) && !(f[k].tgid == pid && f[k].fd == (uint32_t)self_fd))
 			lxns__record_fd(sc, (pid_t)f[k].tgid, (int)f[k].type, f[k].ino, (int)f[k].fd);
 }
 
@@ -586,15 +590,13 @@ int lxns__scan_bpf(struct scan *sc)
 	struct records tasks = { 0 }, files = { 0 };
 	const struct layout *l = &layout;
 	struct prog *p = NULL;
-	struct stat st;
+	uint32_t own_pidns = 0;
 	int r, self_fd = -1;
 
 	pthread_once(&layout_once, read_layout);
 	r = layout_err;
 	if (r == 0 && (sc->sources & LXNS_SRC_FDS) && !l->files)
 		r = -EOPNOTSUPP;
-	if (r == 0 && fstatat(sc->proc_fd, "thread-self/ns/pid", &st, 0) < 0)
-		r = lxns__neg_errno();
 	if (r == 0 && !(p = calloc(1, sizeof(*p))))
 		r = -ENOMEM;
 	if (r == 0) {
@@ -615,9 +617,9 @@ int lxns__scan_bpf(struct scan *sc)
 	free(p);
 	/* Nothing is recorded unless both could be read: else /proc is read from the start. */
 	if (r == 0)
-		r = check_self(sc, &tasks);
+		r = check_self(sc, &tasks, &own_pidns);
 	if (r == 0)
-		r = add_tasks(sc, &tasks, (uint32_t)st.st_ino);
+		r = add_tasks(sc, &tasks, own_pidns);
 	if (r == 0)
 		add_files(sc, &files, self_fd);
 	if (self_fd >= 0)
