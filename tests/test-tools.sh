@@ -144,12 +144,15 @@ run text_matches_json t_text_matches_json
 run tree_shows_how_things_were_found t_tree_shows_how_things_were_found
 run matches_lsns t_matches_lsns
 
-# The BPF iterators and /proc give the same view (what the columns show, found pid aside).
+# The BPF iterators and /proc give the same view, every column that differs between namespaces.
+# The rest of the system may change between the two runs: a difference must show twice.
 t_no_bpf_gives_the_same_view() {
 	local cols=NS,TYPE,ID,NPROCS,PID,COMMAND,FOUND,OWNERNS,UID,PARENT a b
-	a=$(json_tree "$lsuserns" -d -J -o "$cols") b=$(json_tree "$lsuserns" -d -J -o "$cols" --no-bpf)
-	[[ -n $a && $a == "$b" ]] || { diff <(echo "$a") <(echo "$b"); return 1; }
-	a=$("$lsuserns" -d -J -o "$cols" 2>/dev/null | jq -S .) b=$("$lsuserns" -d -J -o "$cols" --no-bpf 2>/dev/null | jq -S .)
+	for _ in 1 2; do
+		a=$("$lsuserns" -d -J -o "$cols" 2>/dev/null | jq -S .)
+		b=$("$lsuserns" -d -J -o "$cols" --no-bpf 2>/dev/null | jq -S .)
+		[[ -n $a && $a == "$b" ]] && break
+	done
 	[[ $a == "$b" ]] || { diff <(echo "$a") <(echo "$b") | head; return 1; }
 	grep -q "$pinned" <<<"$a" || { echo "the pinned namespace is missing"; return 1; }
 }
