@@ -319,8 +319,8 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * Processes, threads and their namespace fds are read from /proc, or, when the caller may load
  * BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and the kernel has BTF, all at once
  * from the kernel's task list by two BPF iterators this library builds for the running kernel:
- * the same namespaces, several times faster, and also those of processes whose /proc entries
- * the caller may not read. Where that is not possible, /proc is read instead, silently.
+ * the same namespaces, several times faster. Where that is not possible (or flags say
+ * LXNS_DISCOVER_NO_BPF), /proc is read instead, silently.
  */
 struct lxns_snapshot;
 struct lxns_node;
