@@ -5,10 +5,14 @@
  * Conventions, true for every function below unless its comment says otherwise:
  *  - Functions returning int give >= 0 on success and a negative errno on failure.
  *  - Output parameters are named ret_* and are written only on success.
+ *  - A call that fails has changed nothing, or its comment says exactly what it changed.
  *  - Every file descriptor the library hands out has FD_CLOEXEC set.
- *  - The library never prints and never changes the caller's signal dispositions.
+ *  - The library never prints (see lxns_set_log()) and never changes the caller's signal
+ *    dispositions.
  *  - A namespace type is one of the LXNS_* constants below, equal to the kernel's CLONE_NEW* bit;
  *    a "mask" is a bitwise OR of such types.
+ *  - "Kernel too old" is -EOPNOTSUPP, found out before anything was changed. Where kernels
+ *    differ, a comment says which version gives what ("since Linux 6.11").
  */
 #ifndef LXNS_H
 #define LXNS_H
@@ -57,6 +61,27 @@ int lxns_type_from_name(const char *name);
 const int *lxns_join_order(size_t *ret_n);
 
 /* ------------------------------------------------------------------------------------------------
+ * Log channel. The library never prints; a caller can ask to be told why something was done the
+ * way it was: why discovery read /proc rather than the BPF iterators (which check failed, the
+ * verifier's log of a refused program), what timed out, what could not be read and why.
+ * Messages are single lines without a trailing newline (the verifier's log comes one line per
+ * message), each starting with where it comes from ("discover: ", "bpf: ", "mounts: ").
+ */
+#define LXNS_LOG_ERR     3 /* an operation failed */
+#define LXNS_LOG_WARNING 4 /* a part of the work was left undone, or done another way */
+#define LXNS_LOG_NOTICE  5 /* what the caller should know about a result */
+#define LXNS_LOG_INFO    6 /* what was done, and how */
+#define LXNS_LOG_DEBUG   7 /* every item that could not be read; the verifier's log */
+
+typedef void (*lxns_log_fn)(int level, const char *message, void *userdata);
+
+/* Send messages of @max_level and more important ones (lower values) to @fn, process-wide;
+ * NULL (the default) turns logging off. Set it before the library is used from several threads:
+ * a call running while it changes may still use the previous function. @fn may be called from
+ * any thread the library runs on, including lxns_discover()'s workers, one call at a time. */
+void lxns_set_log(lxns_log_fn fn, int max_level, void *userdata);
+
+/* ------------------------------------------------------------------------------------------------
  * Handles
  *
  * A struct lxns_ns holds one namespace file descriptor and its type. After lxns_ns_close(),
@@ -78,20 +103,24 @@ struct lxns_ns;
 int lxns_ns_from_fd(int fd, int type, unsigned flags, struct lxns_ns **ret_ns);
 
 /* Open a namespace file by path (e.g. /proc/42/ns/net or a bind mount of one). @type as above.
+ * The path is followed as open(2) follows it; the file is opened O_PATH first and checked to be
+ * a namespace before it is opened for reading, so naming a device or a FIFO has no side effect.
  * Errors: -EINVAL (bad type; path is not a namespace), -EMEDIUMTYPE, -ENOENT, -EACCES, and the
  * other errors of open(2). */
 int lxns_ns_open_path(const char *path, int type, struct lxns_ns **ret_ns);
 
 /* Open namespace @type of process @pid. Uses pidfd_open() + PIDFD_GET_*_NAMESPACE where the
- * kernel has them (6.11+; no race with PID reuse), /proc/PID/ns/<name> otherwise.
+ * kernel has them (since Linux 6.11; no race with PID reuse), /proc/PID/ns/<name> otherwise.
  * Errors: -EINVAL (pid <= 0, not exactly one type, bad flag, LXNS_FOR_CHILDREN with a type
  * other than pid/time), -ESRCH (no such process), -EACCES/-EPERM (not allowed to inspect it),
- * -ENOENT (the kernel lacks that namespace type). */
+ * -ENOENT (the kernel lacks that namespace type; or LXNS_PID with LXNS_FOR_CHILDREN before
+ * Linux 6.11, while the process's pid namespace for children has no process yet: /proc shows it
+ * only from its first process on). */
 int lxns_ns_open_pid(pid_t pid, int type, unsigned flags, struct lxns_ns **ret_ns);
 
 /* Same, from a pidfd the caller owns (not closed). Errors as above, -EBADF for a bad pidfd,
- * -ESRCH once the process has exited. On kernels without PIDFD_GET_*_NAMESPACE, the PID is read
- * from the pidfd's fdinfo and liveness is checked again after the open. */
+ * -ESRCH once the process has exited. Before Linux 6.11 the PID is read from the pidfd's fdinfo
+ * and liveness is checked again after the open. */
 int lxns_ns_open_pidfd(int pidfd, int type, unsigned flags, struct lxns_ns **ret_ns);
 
 /* Open the calling thread's namespace of @type. Flags and errors as lxns_ns_open_pid(). */
@@ -124,7 +153,8 @@ int lxns_ns_steal_fd(struct lxns_ns *ns);
  *   -EPERM at the top (the initial namespace or the caller's root), or when hidden from us;
  *   -EINVAL for the flat types (cgroup, ipc, mnt, net, time, uts).
  * Owner UID (user namespaces only): UID of the creator, in the caller's user namespace;
- *   -EINVAL for any other type; the UID is (uid_t)-1 when it has no mapping in ours.
+ *   -EINVAL for any other type; where that UID has no mapping in the caller's user namespace the
+ *   kernel gives the overflow UID (/proc/sys/kernel/overflowuid, normally 65534).
  * The fd and path forms also return -EINVAL for an fd or file that is not a namespace, -EBADF
  * for a bad fd, and open(2)'s errors for a path. Handle forms return -EBADF once closed.
  */
@@ -149,7 +179,7 @@ struct lxns_ident {
 	int type;     /* LXNS_* */
 	uint64_t dev; /* st_dev of the nsfs inode */
 	uint64_t ino; /* inode number: the N of "net:[N]" */
-	uint64_t id;  /* kernel's 64-bit namespace id (6.18+), 0 where the kernel has none */
+	uint64_t id;  /* kernel's 64-bit namespace id (since Linux 6.18), 0 where the kernel has none */
 };
 
 /* Identity of a handle / fd / path. Errors: -EBADF, -EINVAL (not a namespace). */
@@ -158,14 +188,15 @@ int lxns_fd_ident(int fd, struct lxns_ident *ret_ident);
 int lxns_path_ident(const char *path, struct lxns_ident *ret_ident);
 
 /* The kernel's 64-bit namespace id (NS_GET_ID). Unique for the life of the system, never
- * reused, unlike inode numbers. Errors: -EBADF, -EINVAL (not a namespace), -EOPNOTSUPP (kernel
- * older than 6.18). */
+ * reused, unlike inode numbers. Errors: -EBADF, -EINVAL (not a namespace), -EOPNOTSUPP (before
+ * Linux 6.18). */
 int lxns_ns_id(const struct lxns_ns *ns, uint64_t *ret_id);
 int lxns_fd_id(int fd, uint64_t *ret_id);
 
-/* Identity / id of the calling thread's namespace of @type without opening a file (stat and
- * name_to_handle_at on /proc/thread-self/ns/<name>). lxns_current_ident() sets id to 0 when the
- * kernel has no ids; lxns_current_id() returns -EOPNOTSUPP then. -EINVAL for a bad type. */
+/* Identity / id of the calling thread's namespace of @type without opening a file (stat, and
+ * since Linux 6.18 name_to_handle_at, on /proc/thread-self/ns/<name>). lxns_current_ident() sets
+ * id to 0 where the kernel has no ids; lxns_current_id() returns -EOPNOTSUPP then. -EINVAL for a
+ * bad type. */
 int lxns_current_ident(int type, struct lxns_ident *ret_ident);
 int lxns_current_id(int type, uint64_t *ret_id);
 
@@ -173,20 +204,28 @@ int lxns_current_id(int type, uint64_t *ret_id);
  * Entering and creating namespaces
  */
 
-/* Enter the namespace of a handle (setns with its type checked by the kernel). Note that for pid
- * and time namespaces only children created afterwards are inside. Errors: -EBADF, -EPERM,
- * -EINVAL (e.g. entering the user namespace we are in, or a user namespace from a multithreaded
- * process), and setns(2)'s others. */
+/* Enter the namespace of a handle (setns with its type checked by the kernel). For a pid
+ * namespace only children created afterwards are inside; a time namespace moves the caller at
+ * once (and its children), and needs a single-threaded caller (-EUSERS otherwise). Errors:
+ * -EBADF, -EPERM, -EINVAL (e.g. entering the user namespace we are in, or a user namespace from
+ * a multithreaded process), -EUSERS, and setns(2)'s others. */
 int lxns_ns_enter(const struct lxns_ns *ns);
 
-/* Options struct convention: first member is the size; declare with LXNS_OPTS(). */
+/* Options structs: the first member is the size, set by LXNS_OPTS() (which zeroes every field
+ * not named). The structs have no padding; a later version only appends fields, and rejects
+ * (-E2BIG) a larger struct from a newer caller that set a field it does not know. */
 #define LXNS_OPTS(TYPE, NAME, ...)                                                                \
 	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 
-/* Which namespaces to join: those of a process (pid or pidfd, restricted to @types; 0 = all), or
- * an explicit set of handles. Exactly one of pid, pidfd (>0; 0 means unset) and ns is used. */
+/* lxns_target.flags */
+#define LXNS_TARGET_PIDFD 0x1 /* the target is the process @pidfd names (0 is a valid fd) */
+
+/* Which namespaces to join: those of a process, restricted to @types (0 = all), named by
+ * @pid (> 0) or, with LXNS_TARGET_PIDFD, by @pidfd; or an explicit set of handles @ns. Exactly
+ * one of the three. */
 struct lxns_target {
 	size_t sz;
+	unsigned flags; /* LXNS_TARGET_* */
 	pid_t pid;
 	int pidfd;
 	int types;
@@ -196,13 +235,19 @@ struct lxns_target {
 
 /* Enter the namespaces of a target in the calling process. Namespaces the caller is already in
  * are skipped (so entering your own user namespace is not an error and a mount namespace you are
- * in does not reset root and cwd). For a pid/pidfd target the kernel's atomic setns(pidfd, mask)
- * (5.8+) is used; otherwise, or on older kernels, one setns() per namespace in
- * lxns_join_order() order, with the user namespace first when the caller lacks CAP_SYS_ADMIN and
- * last when it has it. A failure part-way through a one-by-one join leaves the caller in the
- * namespaces entered so far; lxns_run() avoids that by joining in a child.
- * Returns the mask of namespaces entered. Errors: -EINVAL (no or several targets, bad types),
- * -ESRCH, -EACCES, -EPERM, -EBADF, and setns(2)'s others. */
+ * in does not reset root and cwd). All or nothing: for a process target the kernel's atomic
+ * setns(pidfd, mask) is used (since Linux 5.8); for handles, and on older kernels, one setns()
+ * per namespace in lxns_join_order() order, user namespace first when the caller lacks
+ * CAP_SYS_ADMIN and last when it has it, after checking what the kernel would refuse (a user
+ * namespace from a multithreaded caller, a time namespace from a multithreaded caller, a
+ * namespace not owned by the user namespace being entered). Should a later setns() fail all the
+ * same, the namespaces entered so far are left again; only where that is impossible (the user
+ * namespace was entered first) does the call return -ENOTRECOVERABLE, and the caller is then in
+ * the target's user namespace and those entered after it. lxns_run() avoids all this by joining
+ * in a child. Returns the mask of namespaces entered. Errors: -EINVAL (no or several targets,
+ * bad types or flags; a user namespace from a multithreaded caller), -EUSERS (a time namespace
+ * from a multithreaded caller), -ESRCH, -EACCES, -EPERM, -EBADF, -ENOTRECOVERABLE, and
+ * setns(2)'s others. */
 int lxns_enter(const struct lxns_target *target);
 
 /* Unshare one or more types (a mask). Errors: -EINVAL (0 or unknown bits), -EPERM, -ENOSPC
@@ -210,7 +255,11 @@ int lxns_enter(const struct lxns_target *target);
 int lxns_unshare(int mask);
 
 /* Unshare one type and return a handle to the new namespace (for pid and time: the namespace of
- * children to come, i.e. pid_for_children / time_for_children). Errors as lxns_unshare(). */
+ * children to come, i.e. pid_for_children / time_for_children). A new pid namespace has no
+ * process until the caller forks: its handle comes from the pidfd ioctls (since Linux 6.11; from
+ * a thread other than the main one, since the thread pidfds of Linux 6.9 as well). Where they are
+ * missing, LXNS_PID gives -EOPNOTSUPP before anything is unshared. Errors as lxns_unshare(),
+ * and -EOPNOTSUPP. */
 int lxns_unshare_ns(int type, struct lxns_ns **ret_ns);
 
 /* ------------------------------------------------------------------------------------------------
@@ -231,8 +280,8 @@ int lxns_limit_set(int type, long limit);
 int lxns_limit_set_string(int type, const char *limit);
 
 /* ------------------------------------------------------------------------------------------------
- * Persistent references: nsfs file handles (6.18+). A handle names a namespace by its id and
- * can be reopened later by any process that may access the namespace, as long as it lives.
+ * Persistent references: nsfs file handles (since Linux 6.18). A handle names a namespace by its
+ * id and can be reopened later by any process that may access the namespace, as long as it lives.
  */
 #define LXNS_HANDLE_MAX 64           /* bytes, enough for every nsfs handle version */
 #define LXNS_HANDLE_STRING_MAX 160   /* characters including the NUL */
@@ -243,22 +292,24 @@ struct lxns_handle {
 	unsigned char data[LXNS_HANDLE_MAX];
 };
 
-/* Encode. Errors: -EBADF, -EINVAL (not a namespace), -EOPNOTSUPP (kernel without nsfs handles). */
+/* Encode. Errors: -EBADF, -EINVAL (not a namespace), -EOPNOTSUPP (before Linux 6.18). */
 int lxns_ns_handle(const struct lxns_ns *ns, struct lxns_handle *ret_handle);
 int lxns_fd_handle(int fd, struct lxns_handle *ret_handle);
 
-/* Reopen. Errors: -ESTALE (the namespace is gone or never existed), -EINVAL (malformed handle),
- * -EOPNOTSUPP, -EPERM. */
+/* Reopen. Errors: -ESTALE (the namespace is gone, never existed, or is not one the caller may
+ * open: the kernel gives ESTALE for all three, so only for a caller with CAP_SYS_ADMIN in the
+ * initial user namespace does it mean gone), -EINVAL (malformed handle), -EOPNOTSUPP. */
 int lxns_handle_open(const struct lxns_handle *handle, struct lxns_ns **ret_ns);
 
-/* Printable form "nsfs:<type hex>:<data hex>" and back. lxns_handle_format() needs @size >=
- * LXNS_HANDLE_STRING_MAX (else -ENOBUFS); lxns_handle_parse() returns -EINVAL for anything it
- * did not produce. */
+/* Printable form "nsfs:<type hex>:<data hex>" (lowercase hex, the type without leading zeros)
+ * and back. lxns_handle_format() needs @size >= LXNS_HANDLE_STRING_MAX (else -ENOBUFS);
+ * lxns_handle_parse() takes exactly what lxns_handle_format() writes and returns -EINVAL for
+ * anything else. */
 int lxns_handle_format(const struct lxns_handle *handle, char *buf, size_t size);
 int lxns_handle_parse(const char *s, struct lxns_handle *ret_handle);
 
 /* ------------------------------------------------------------------------------------------------
- * Pinning and mount trees, with the new mount API (open_tree + move_mount).
+ * Pinning and mount trees, with the new mount API (open_tree + move_mount, since Linux 5.2).
  */
 
 /* Flags for lxns_pin() / lxns_unpin(). */
@@ -276,18 +327,31 @@ int lxns_pin(const struct lxns_ns *ns, const char *path, unsigned flags);
  * pinned namespace: nothing is unmounted), -ENOENT, -EPERM. */
 int lxns_unpin(const char *path, unsigned flags);
 
-/* Flags for lxns_bind_tree(). */
+/* Flags for lxns_tree_clone() and lxns_bind_tree(). */
 #define LXNS_TREE_RECURSIVE 0x1 /* clone the whole subtree (AT_RECURSIVE), not one mount */
 
-/* Clone the mount (tree) at @source and attach it at @target, like mount --bind / --rbind.
- * Errors: -ENOENT, -ENOTDIR, -EINVAL (bad flags or source not a mount-able object), -EPERM. */
+/* Clone the mount (tree) at @path into a detached mount, returned as an O_CLOEXEC fd
+ * (open_tree(2) with OPEN_TREE_CLONE). Closing the fd unmounts the clone unless it was attached.
+ * Errors: -EINVAL (bad flags), -ENOENT, -ENOTDIR, -EPERM, -EOPNOTSUPP (before Linux 5.2), and
+ * those of open_tree(2). */
+int lxns_tree_clone(const char *path, unsigned flags);
+
+/* Attach a detached tree (from lxns_tree_clone()) at @target (move_mount(2)). The fd stays the
+ * caller's to close. Errors: -EBADF, -ENOENT, -EINVAL (not a detached tree, e.g. attached
+ * already), -EPERM, and those of move_mount(2). */
+int lxns_tree_attach(int tree_fd, const char *target);
+
+/* Clone the mount (tree) at @source and attach it at @target, like mount --bind / --rbind (a
+ * classic bind mount before Linux 5.2). Errors: -ENOENT, -ENOTDIR, -EINVAL (bad flags or source
+ * not a mount-able object), -EPERM. */
 int lxns_bind_tree(const char *source, const char *target, unsigned flags);
 
 /* ------------------------------------------------------------------------------------------------
  * Running code inside other namespaces. A child is forked; it joins the target's namespaces
- * (lxns_enter()), forks once more when it joined a pid namespace so the code really runs inside
- * it, and runs the callback or the command. The caller's own namespaces never change. Children
- * die with the caller (PR_SET_PDEATHSIG).
+ * (lxns_enter()), forks once more so the code runs in a process of its own (inside the target's
+ * pid namespace when it joined one), and runs the callback or the command. The caller's own
+ * namespaces never change. Children die with the caller (PR_SET_PDEATHSIG). A caller that ignores
+ * SIGCHLD (SIG_IGN or SA_NOCLDWAIT) gets the status all the same.
  */
 
 /* Runs in the child. It may write up to @size bytes of result to @buf (NULL when the caller
@@ -312,20 +376,30 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * Discovery: a snapshot of every namespace on the system and how they relate.
  *
  * lxns_discover() reads what the caller's privileges allow and returns a graph to walk, then
- * free with lxns_snapshot_free(). Each namespace is opened at most once, however many processes
- * share it. Processes that exit mid-scan and permission errors are normal: they are counted
- * (lxns_snapshot_stat()) and the snapshot holds what could be read.
+ * free with lxns_snapshot_free(). Processes that exit mid-scan and permission errors are normal:
+ * they are counted (lxns_snapshot_stat()) and the snapshot holds what could be read. Every
+ * namespace is asked for its owner and parent through a reference taken when it was first seen,
+ * so these edges never depend on a process still being alive; where they could still not be
+ * learned (no permission), the node says so (lxns_node_get_parent(): -ENODATA) and
+ * LXNS_STAT_UNRESOLVED counts it. A snapshot never shows a structure the kernel did not have:
+ * a node without a parent is the top, or counted there.
  *
  * Processes, threads and their namespace fds are read from /proc, or, when the caller may load
  * BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and the kernel has BTF, all at once
- * from the kernel's task list by two BPF iterators this library builds for the running kernel:
- * the same namespaces, several times faster. Where that is not possible (or flags say
- * LXNS_DISCOVER_NO_BPF), /proc is read instead, silently.
+ * from the kernel's task list by two BPF iterators this library builds for the running kernel
+ * (with every namespace's owner and parent chain read in the same pass): the same namespaces,
+ * several times faster. Where that is not possible (or flags say LXNS_DISCOVER_NO_BPF), /proc is
+ * read instead; lxns_set_log() tells why.
+ *
+ * Bind mounts are found in mountinfo, which names each nsfs mount's namespace; a mount whose
+ * namespace was seen nowhere else is opened to learn its owner, from a helper process inside the
+ * mount namespace, without following symlinks or leaving the namespace's root, checked to be
+ * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline.
  */
 struct lxns_snapshot;
 struct lxns_node;
 
-/* Sources (lxns_discover_opts.sources) and, per node, how it was found (lxns_node_found()). */
+/* Sources (lxns_discover_opts.sources). */
 #define LXNS_SRC_PROCS     0x01 /* /proc/PID/ns/<type> and pid/time_for_children of every process */
 #define LXNS_SRC_THREADS   0x02 /* /proc/PID/task/TID/ns of threads that differ from their process */
 #define LXNS_SRC_FDS       0x04 /* namespace fds every process holds open */
@@ -336,11 +410,15 @@ struct lxns_node;
 /* lxns_discover_opts.flags */
 #define LXNS_DISCOVER_NO_BPF 0x1 /* read /proc even where BPF iterators could be used */
 
+/* The default of lxns_discover_opts.timeout_ms. */
+#define LXNS_DISCOVER_TIMEOUT_MS 2000
+
 struct lxns_discover_opts {
 	size_t sz;
-	int types;        /* mask of types to list; 0 = all. (Owners are walked whatever this says.) */
-	unsigned sources; /* LXNS_SRC_* mask; 0 = all */
-	unsigned flags;   /* LXNS_DISCOVER_* */
+	int types;           /* mask of types to list; 0 = all. (Owners are walked whatever this says.) */
+	unsigned sources;    /* LXNS_SRC_* mask; 0 = all */
+	unsigned flags;      /* LXNS_DISCOVER_* */
+	unsigned timeout_ms; /* deadline for reading mounts through helpers; 0 = LXNS_DISCOVER_TIMEOUT_MS */
 };
 
 /* Errors: -EINVAL (bad options), -E2BIG (options from a newer caller set fields we lack),
@@ -361,6 +439,9 @@ enum lxns_stat {
 	LXNS_STAT_VANISHED,   /* processes, threads or fds gone mid-scan */
 	LXNS_STAT_FAILED,     /* items that failed otherwise */
 	LXNS_STAT_TASKS_BPF,  /* tasks read through the BPF task iterator; 0 when /proc was read */
+	LXNS_STAT_UNRESOLVED, /* nodes whose owner or parent could not be learned (-ENODATA) */
+	LXNS_STAT_TIMED_OUT,  /* mount namespaces whose mounts were abandoned at the deadline */
+	LXNS_STAT_PROC_HIDDEN, /* 1 when /proc hides other users' processes from us (hidepid) */
 	LXNS_STAT_MAX
 };
 unsigned long lxns_snapshot_stat(const struct lxns_snapshot *snapshot, enum lxns_stat which);
@@ -372,8 +453,9 @@ struct lxns_node *lxns_snapshot_next(const struct lxns_snapshot *snapshot, const
 	for ((node) = lxns_snapshot_next((snap), NULL); (node); (node) = lxns_snapshot_next((snap), (node)))
 
 /* Roots of the user (type LXNS_USER) or pid (LXNS_PID) trees: nodes of that type without a
- * parent in the snapshot (normally one, the initial namespace or the top we can see). NULL for
- * other types. */
+ * parent in the snapshot. Normally one, the initial namespace or the top we can see; others are
+ * nodes whose parent could not be learned (counted in LXNS_STAT_UNRESOLVED) or, without
+ * LXNS_SRC_HIERARCHY, was not looked for. NULL for other types. */
 struct lxns_node *lxns_snapshot_next_root(const struct lxns_snapshot *snapshot, int type,
 					  const struct lxns_node *prev);
 
@@ -395,34 +477,52 @@ int lxns_node_ident(const struct lxns_node *node, struct lxns_ident *ret_ident);
 int lxns_node_type(const struct lxns_node *node);
 uint64_t lxns_node_ino(const struct lxns_node *node);
 
-/* Parent (user/pid) and owning user namespace; NULL at the top, beyond what we may see, or for
- * flat types' parent. For a user namespace the owner is its parent. */
+/* Parent (user and pid namespaces) and owning user namespace (for a user namespace, its
+ * parent). 0 with the node, or: -EPERM at the top (none we may see: the initial namespace, or
+ * above the caller's own), -EINVAL for the parent of a flat type, -ENOENT when it exists but the
+ * snapshot does not hold it (sources without LXNS_SRC_HIERARCHY), -ENODATA when it could not be
+ * learned (counted in LXNS_STAT_UNRESOLVED). */
+int lxns_node_get_parent(const struct lxns_node *node, struct lxns_node **ret_parent);
+int lxns_node_get_owner(const struct lxns_node *node, struct lxns_node **ret_owner);
+
+/* The same, NULL for every case without a node. */
 struct lxns_node *lxns_node_parent(const struct lxns_node *node);
 struct lxns_node *lxns_node_owner(const struct lxns_node *node);
 
-/* Owner UID of a user namespace. -EINVAL for other types, -ENODATA when it could not be read. */
+/* Owner UID of a user namespace (see Relations). -EINVAL for other types, -ENODATA when it
+ * could not be read. */
 int lxns_node_owner_uid(const struct lxns_node *node, uid_t *ret_uid);
 
 /* Processes whose namespace of this type it is (for pid and time: their own, not the one of
- * their children), the lowest PID among them (0 when none) and its command name (NULL). */
+ * their children), the lowest PID among them (0 when none) and its command name (NULL), the
+ * bytes the kernel has, unescaped: a process chooses its own name, so escape it before showing
+ * it. */
 unsigned lxns_node_nprocs(const struct lxns_node *node);
 pid_t lxns_node_pid(const struct lxns_node *node);
 const char *lxns_node_comm(const struct lxns_node *node);
 
-/* How it was found: LXNS_SRC_* bits, all ways that applied. lxns_node_found_pid() gives the
- * thread id, else the holder of an fd, else the process whose pid/time_for_children it is (the
- * lowest such), lxns_node_mount_path() the path of a bind mount as seen in its mount
- * namespace, lxns_node_mount_ns() that mount namespace. */
+/* How a node was found (lxns_node_found()): every way that applied. */
+#define LXNS_FOUND_PROCESS   0x01 /* a process's own namespace */
+#define LXNS_FOUND_THREAD    0x02 /* a thread's, other than its process's */
+#define LXNS_FOUND_FD        0x04 /* an open namespace fd */
+#define LXNS_FOUND_MOUNT     0x08 /* an nsfs bind mount */
+#define LXNS_FOUND_HIERARCHY 0x10 /* the owner or parent of another */
+#define LXNS_FOUND_CHILDREN  0x20 /* a process's pid_for_children / time_for_children */
+
+/* LXNS_FOUND_* bits. lxns_node_found_pid() gives the thread id, else the holder of an fd, else
+ * the process whose pid/time_for_children it is (the lowest such), lxns_node_mount_path() the
+ * path of a bind mount as seen in its mount namespace (unescaped, like comm),
+ * lxns_node_mount_ns() that mount namespace. */
 unsigned lxns_node_found(const struct lxns_node *node);
-#define LXNS_FOUND_CHILDREN 0x100 /* in lxns_node_found(): only as pid/time_for_children */
 pid_t lxns_node_found_pid(const struct lxns_node *node);
 const char *lxns_node_mount_path(const struct lxns_node *node);
 struct lxns_node *lxns_node_mount_ns(const struct lxns_node *node);
 
-/* Open the namespace again (by its id where the kernel has nsfs handles, else by the path it was
- * found at, checked to still be the same namespace). Errors: -ESTALE (gone, or its path now
- * names another), -EACCES, -EOPNOTSUPP (found only through the hierarchy on a kernel without
- * nsfs handles). */
+/* Open the namespace again: by its id where the kernel has nsfs handles (since Linux 6.18),
+ * else by the way it was found (checked to still be the same namespace; a bind mount path in the
+ * caller's mount namespace is resolved without following symlinks). Errors: -ESTALE (gone, or
+ * its path now names another), -EACCES, -EOPNOTSUPP (found only through the hierarchy, or only
+ * as a mount in another mount namespace, before Linux 6.18). */
 int lxns_node_open(const struct lxns_node *node, struct lxns_ns **ret_ns);
 
 #ifdef __cplusplus

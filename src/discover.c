@@ -411,10 +411,9 @@ LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns
 		if (r < 0)
 			return r;
 		if ((opts->types & ~LXNS_ALL) || (opts->sources & ~(unsigned)LXNS_SRC_ALL) ||
-		    (opts->sz > offsetof(struct lxns_discover_opts, flags) && (opts->flags & ~LXNS_DISCOVER_NO_BPF)))
+		    (opts->flags & ~LXNS_DISCOVER_NO_BPF))
 			return -EINVAL;
-		if (opts->sz > offsetof(struct lxns_discover_opts, flags))
-			sc.flags = opts->flags;
+		sc.flags = opts->flags;
 		if (opts->types)
 			sc.types = opts->types;
 		if (opts->sources)

@@ -56,9 +56,11 @@ static int plan_process(const struct lxns_target *t, struct join_plan *p)
 {
 	int types = t->types ? t->types : LXNS_ALL;
 
-	if (t->types & ~LXNS_ALL || t->pid < 0 || t->pidfd < 0)
+	if (t->types & ~LXNS_ALL)
 		return -EINVAL;
-	if (t->pidfd > 0) {
+	if (t->flags & LXNS_TARGET_PIDFD) {
+		if (t->pidfd < 0)
+			return -EBADF;
 		p->pidfd = fcntl(t->pidfd, F_DUPFD_CLOEXEC, 3);
 		if (p->pidfd < 0)
 			return lxns__neg_errno();
@@ -86,7 +88,7 @@ static int plan_process(const struct lxns_target *t, struct join_plan *p)
 
 static int plan_handles(const struct lxns_target *t, struct join_plan *p)
 {
-	if (t->types || t->pid || t->pidfd || t->n_ns == 0)
+	if (t->types || t->n_ns == 0)
 		return -EINVAL;
 	for (size_t k = 0; k < t->n_ns; k++) {
 		int fd = lxns__ns_fd(t->ns[k]), i;
@@ -111,7 +113,8 @@ static int plan_build(const struct lxns_target *t, struct join_plan *p)
 	r = lxns__opts_check(t, t ? t->sz : 0, sizeof(*t));
 	if (r < 0)
 		return r;
-	if ((t->pid > 0) + (t->pidfd > 0) + (t->ns != NULL) != 1)
+	if ((t->flags & ~(unsigned)LXNS_TARGET_PIDFD) || t->pid < 0 ||
+	    (t->pid > 0) + !!(t->flags & LXNS_TARGET_PIDFD) + (t->ns != NULL) != 1)
 		return -EINVAL;
 	r = t->ns ? plan_handles(t, p) : plan_process(t, p);
 	if (r < 0)

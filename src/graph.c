@@ -271,6 +271,34 @@ LXNS_EXPORT uint64_t lxns_node_ino(const struct lxns_node *n)
 	return n ? n->ino : 0;
 }
 
+/* Shared by the two getters: @rel the related node, known whether it was learned. */
+static int relative_of(struct lxns_node *rel, bool learned, bool exists, struct lxns_node **ret)
+{
+	if (rel) {
+		*ret = rel;
+		return 0;
+	}
+	if (!learned)
+		return -ENODATA;
+	return exists ? -ENOENT : -EPERM;
+}
+
+LXNS_EXPORT int lxns_node_get_parent(const struct lxns_node *n, struct lxns_node **ret_parent)
+{
+	if (!n)
+		return -EINVAL;
+	if (n->type != LXNS_USER && n->type != LXNS_PID)
+		return -EINVAL;
+	return relative_of(n->parent, n->probed, n->parent_ino != 0, ret_parent);
+}
+
+LXNS_EXPORT int lxns_node_get_owner(const struct lxns_node *n, struct lxns_node **ret_owner)
+{
+	if (!n)
+		return -EINVAL;
+	return relative_of(n->owner, n->probed, n->owner_ino != 0, ret_owner);
+}
+
 LXNS_EXPORT struct lxns_node *lxns_node_parent(const struct lxns_node *n)
 {
 	return n ? n->parent : NULL;

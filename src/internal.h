@@ -102,6 +102,11 @@ static inline int lxns__neg_errno(void)
 	return errno > 0 ? -errno : -EIO;
 }
 
+/* log.c: a message for the caller's log function (printf format, one line, no newline). errno
+ * is kept. lxns__log_enabled() says whether a message of @level would go anywhere. */
+bool lxns__log_enabled(int level);
+void lxns__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* types.c */
 bool lxns__is_one_type(int type);
 int lxns__type_index(int type); /* 0..LXNS_NTYPES-1, or -EINVAL */

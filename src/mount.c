@@ -88,6 +88,30 @@ LXNS_EXPORT int lxns_unpin(const char *path, unsigned flags)
 	return 0;
 }
 
+LXNS_EXPORT int lxns_tree_clone(const char *path, unsigned flags)
+{
+	int fd;
+
+	if (!path || (flags & ~(unsigned)LXNS_TREE_RECURSIVE))
+		return -EINVAL;
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+			  OPEN_TREE_CLONE | O_CLOEXEC | (flags & LXNS_TREE_RECURSIVE ? AT_RECURSIVE : 0));
+	if (fd < 0)
+		return errno == ENOSYS ? -EOPNOTSUPP : lxns__neg_errno();
+	return fd;
+}
+
+LXNS_EXPORT int lxns_tree_attach(int tree_fd, const char *target)
+{
+	if (!target)
+		return -EINVAL;
+	if (tree_fd < 0)
+		return -EBADF;
+	if (syscall(SYS_move_mount, tree_fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return errno == ENOSYS ? -EOPNOTSUPP : lxns__neg_errno();
+	return 0;
+}
+
 LXNS_EXPORT int lxns_bind_tree(const char *source, const char *target, unsigned flags)
 {
 	if (!source || !target || (flags & ~(unsigned)LXNS_TREE_RECURSIVE))

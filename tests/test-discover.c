@@ -213,7 +213,7 @@ TEST(chain_of_four_nested_user_namespaces)
 		CHECK(lxns_node_owner(n) == lxns_node_parent(n));
 		CHECK_EQ(lxns_node_nprocs(n), 1);
 		CHECK_EQ(lxns_node_pid(n), pids[i - 1]);
-		CHECK(lxns_node_found(n) & LXNS_SRC_PROCS);
+		CHECK(lxns_node_found(n) & LXNS_FOUND_PROCESS);
 		CHECK_OK(lxns_node_owner_uid(n, &uid));
 		CHECK_EQ(uid, 0);
 		/* Exactly one child, the next level. */
@@ -254,7 +254,7 @@ TEST(hidden_intermediate_user_namespace)
 
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *m = node_of(s, middle), *in = node_of(s, inner);
-	CHECK_EQ(lxns_node_found(m), LXNS_SRC_HIERARCHY);
+	CHECK_EQ(lxns_node_found(m), LXNS_FOUND_HIERARCHY);
 	CHECK_EQ(lxns_node_nprocs(m), 0);
 	CHECK(lxns_node_comm(m) == NULL);
 	CHECK(lxns_node_parent(m) == node_of(s, link_of(getpid(), "user")));
@@ -316,7 +316,7 @@ TEST(network_namespace_held_only_by_an_fd)
 	struct lxns_node *n = node_of(s, held);
 	CHECK_EQ(lxns_node_type(n), LXNS_NET);
 	CHECK_EQ(lxns_node_nprocs(n), 0);
-	CHECK_EQ(lxns_node_found(n), LXNS_SRC_FDS);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_FD);
 	CHECK_EQ(lxns_node_found_pid(n), pid);
 	CHECK(lxns_node_owner(n) == node_of(s, link_of(getpid(), "user")));
 	CHECK(lxns_snapshot_stat(s, LXNS_STAT_FDS) >= 1);
@@ -379,11 +379,11 @@ TEST(network_namespace_bind_mounted_in_a_mount_namespace_without_processes)
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *m = node_of(s, mnt), *n = node_of(s, net);
 	CHECK_EQ(lxns_node_nprocs(m), 0);
-	CHECK_EQ(lxns_node_found(m), LXNS_SRC_MOUNTS);
+	CHECK_EQ(lxns_node_found(m), LXNS_FOUND_MOUNT);
 	CHECK(strcmp(lxns_node_mount_path(m), pin) == 0);
 	CHECK_EQ(lxns_node_type(n), LXNS_NET);
 	CHECK_EQ(lxns_node_nprocs(n), 0);
-	CHECK_EQ(lxns_node_found(n), LXNS_SRC_MOUNTS);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_MOUNT);
 	CHECK(strcmp(lxns_node_mount_path(n), "/tmp/pin") == 0);
 	CHECK(lxns_node_mount_ns(n) == m);
 	CHECK(lxns_node_owner(n) == node_of(s, link_of(getpid(), "user")));
@@ -405,9 +405,9 @@ TEST(user_namespace_alive_only_through_a_pinned_namespace_it_owns)
 
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *u = node_of(s, user), *n = node_of(s, net);
-	CHECK_EQ(lxns_node_found(n), LXNS_SRC_MOUNTS);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_MOUNT);
 	CHECK(lxns_node_owner(n) == u);
-	CHECK_EQ(lxns_node_found(u), LXNS_SRC_HIERARCHY);
+	CHECK_EQ(lxns_node_found(u), LXNS_FOUND_HIERARCHY);
 	CHECK_EQ(lxns_node_nprocs(u), 0);
 	CHECK(lxns_node_parent(u) == node_of(s, link_of(getpid(), "user")));
 	/* It owns the pinned one. */
@@ -512,7 +512,7 @@ TEST(thread_in_its_own_namespace)
 
 	struct lxns_snapshot *s = discover(0);
 	struct lxns_node *n = node_of(s, uts);
-	CHECK_EQ(lxns_node_found(n), LXNS_SRC_THREADS);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_THREAD);
 	CHECK_EQ(lxns_node_found_pid(n), tid);
 	CHECK_EQ(lxns_node_nprocs(n), 0);
 	CHECK(lxns_snapshot_stat(s, LXNS_STAT_THREADS) >= 1);
@@ -524,7 +524,7 @@ TEST(thread_in_its_own_namespace)
 	struct lxns_ns *ns;
 	s = discover(0);
 	n = node_of(s, uts);
-	CHECK_EQ(lxns_node_found(n), LXNS_SRC_THREADS | LXNS_SRC_FDS);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_THREAD | LXNS_FOUND_FD);
 	CHECK_EQ(lxns_node_found_pid(n), tid);
 	struct lxns_ident id;
 	CHECK_OK(lxns_node_open(n, &ns));

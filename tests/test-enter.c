@@ -74,7 +74,7 @@ TEST(enter_pid_joins_exactly_the_namespaces_that_differ)
 	pid = CHECK_SYS(fork());
 	if (pid == 0) {
 		int pidfd = (int)CHECK_SYS(syscall(SYS_pidfd_open, h.pid, 0));
-		LXNS_OPTS(lxns_target, t, .pidfd = pidfd, .types = LXNS_UTS | LXNS_IPC);
+		LXNS_OPTS(lxns_target, t, .flags = LXNS_TARGET_PIDFD, .pidfd = pidfd, .types = LXNS_UTS | LXNS_IPC);
 		CHECK_EQ(CHECK_OK(lxns_enter(&t)), LXNS_UTS);
 		CHECK_EQ(cur_ino(LXNS_UTS), pid_ino(h.pid, LXNS_UTS));
 		CHECK(cur_ino(LXNS_NET) != pid_ino(h.pid, LXNS_NET));

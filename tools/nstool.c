@@ -294,11 +294,11 @@ static void found_text(const struct lxns_node *n, char *buf, size_t size)
 
 	if (lxns_node_nprocs(n))
 		snprintf(buf, size, "process");
-	else if (how & LXNS_SRC_THREADS)
+	else if (how & LXNS_FOUND_THREAD)
 		snprintf(buf, size, "thread %d", (int)pid);
-	else if (how & LXNS_SRC_FDS)
+	else if (how & LXNS_FOUND_FD)
 		snprintf(buf, size, "fd of pid %d", (int)pid);
-	else if (how & LXNS_SRC_MOUNTS)
+	else if (how & LXNS_FOUND_MOUNT)
 		snprintf(buf, size, "bind mount %s", lxns_node_mount_path(n));
 	else if (how & LXNS_FOUND_CHILDREN)
 		snprintf(buf, size, "%s_for_children of pid %d", lxns_type_name(lxns_node_type(n)), (int)pid);
@@ -389,7 +389,7 @@ static int add_lines(struct libscols_table *tb, struct libscols_line *parent, co
 		if (set_cell(ln, i, o->cols[i], n, tool->tree_type) < 0)
 			return -ENOMEM;
 	if (o->color && !lxns_node_nprocs(n))
-		scols_line_set_color(ln, lxns_node_found(n) == LXNS_SRC_HIERARCHY ? "darkgray" : "yellow");
+		scols_line_set_color(ln, lxns_node_found(n) == LXNS_FOUND_HIERARCHY ? "darkgray" : "yellow");
 	if (o->details && lxns_node_type(n) == LXNS_USER)
 		lxns_node_foreach_owned(n, k)
 			if ((lxns_node_type(k) & o->owned_types) && add_lines(tb, ln, k, tool, o) < 0)
