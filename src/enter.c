@@ -133,20 +133,10 @@ static int plan_build(const struct lxns_target *t, struct join_plan *p)
 	return 0;
 }
 
-static bool have_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return false;
-	return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
-}
-
 static int join_one_by_one(const struct join_plan *p)
 {
 	const int *order = lxns_join_order(NULL);
-	bool user_last = have_cap_sys_admin();
+	bool user_last = lxns__have_cap(CAP_SYS_ADMIN);
 
 	for (int k = 0; k <= LXNS_NTYPES; k++) {
 		/* Slot 0 is the user namespace when unprivileged, slot LXNS_NTYPES when privileged. */

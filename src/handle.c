@@ -169,17 +169,6 @@ LXNS_EXPORT int lxns_ns_from_fd(int fd, int type, unsigned flags, struct lxns_ns
 	return lxns__ns_new(fd, t, flags & LXNS_CLOSEFD, ret_ns);
 }
 
-int lxns__open_path(const char *path)
-{
-	int fd;
-
-	if (!path)
-		return -EINVAL;
-	/* O_NONBLOCK: a FIFO at @path must not block us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	return fd < 0 ? lxns__neg_errno() : fd;
-}
-
 LXNS_EXPORT int lxns_ns_open_path(const char *path, int type, struct lxns_ns **ret_ns)
 {
 	if (type != 0 && !lxns__is_one_type(type))

@@ -91,9 +91,10 @@ int lxns__path_ident(int dirfd, const char *path, struct lxns_ident *ret_ident)
 	if (r < 0 && (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP))
 		return lxns__neg_errno();
 
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int pathfd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int fd = lxns__nsfs_reopen(-1, pathfd < 0 ? lxns__neg_errno() : pathfd);
 	if (fd < 0)
-		return lxns__neg_errno();
+		return fd;
 	return lxns_fd_ident(fd, ret_ident);
 }
 

@@ -107,6 +107,9 @@ static inline int lxns__neg_errno(void)
 bool lxns__log_enabled(int level);
 void lxns__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* caps.c: whether the calling thread has @cap (CAP_*) in its effective set. */
+bool lxns__have_cap(int cap);
+
 /* types.c */
 bool lxns__is_one_type(int type);
 int lxns__type_index(int type); /* 0..LXNS_NTYPES-1, or -EINVAL */
@@ -124,7 +127,22 @@ int lxns__ns_new(int fd, int type, bool owned, struct lxns_ns **ret_ns);
 int lxns__ns_adopt(int fd, int type, struct lxns_ns **ret_ns);
 int lxns__ns_fd(const struct lxns_ns *ns); /* fd or -EBADF (NULL or closed) */
 int lxns__pidfd_open(pid_t pid);            /* pidfd, or -errno (-ENOSYS on old kernels) */
-int lxns__open_path(const char *path);      /* O_CLOEXEC fd of any file, non-blocking, or -errno */
+
+/* resolve.c: namespace files at paths others may shape. Each returns an O_RDONLY|O_CLOEXEC fd
+ * on a namespace file, or -errno: -EINVAL when the path names anything else, which is then
+ * never opened but with O_PATH (a device or FIFO there fires nothing). @proc_dirfd is an fd on
+ * a /proc directory to reopen through, or -1 for "/proc". */
+/* Reopen @pathfd (an O_PATH fd, taken over; -errno passes through) for reading. */
+int lxns__nsfs_reopen(int proc_dirfd, int pathfd);
+/* @path, followed as open(2) follows it. */
+int lxns__open_path(const char *path);
+/* @path below @rootfd as its root (absolute paths too), following no symlink and no magic link
+ * (openat2() RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS; where the kernel
+ * lacks openat2() or the path is longer than PATH_MAX, lxns__walk_beneath()). */
+int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path);
+/* One component at a time with O_PATH | O_NOFOLLOW: -ELOOP for a symlink on the way (one at the
+ * end is returned, as openat2() does), -EINVAL for "." or "..". An O_PATH fd, or -errno. */
+int lxns__walk_beneath(int rootfd, const char *path);
 
 /* enter.c */
 /* Check an extensible options struct of @sz bytes of which we know @known. */

@@ -29,4 +29,7 @@ void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size
  * or -ENOENT: the kernel was built without it. Bit fields are -EINVAL. */
 int lxns__btf_member(const struct lxns_btf *btf, const struct btf_type *type, const char *name);
 
+/* Size in bytes of that member's type, -ENOENT as above, -EINVAL for a type without a size. */
+int lxns__btf_member_size(const struct lxns_btf *btf, const struct btf_type *type, const char *name);
+
 #endif

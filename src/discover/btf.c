@@ -207,9 +207,30 @@ static const struct btf_type *resolve(const struct lxns_btf *btf, uint32_t id)
 	return NULL;
 }
 
+/* Size of type @id (behind typedefs and qualifiers), or 0 where it has none. */
+static uint32_t size_of(const struct lxns_btf *btf, uint32_t id)
+{
+	const struct btf_type *t = resolve(btf, id);
+
+	if (!t)
+		return 0;
+	switch (BTF_INFO_KIND(t->info)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return t->size;
+	case BTF_KIND_PTR:
+		return sizeof(void *);
+	}
+	return 0;
+}
+
 /* Named members first; unnamed structs and unions (whose members are this one's) only when
  * none has the name, since finding their types means walking the list. */
-static int member(const struct lxns_btf *btf, const struct btf_type *type, const char *name, int depth)
+static int member(const struct lxns_btf *btf, const struct btf_type *type, const char *name, int depth,
+		  uint32_t *ret_type)
 {
 	const struct btf_member *m = (const struct btf_member *)(type + 1);
 	bool bitfields = BTF_INFO_KFLAG(type->info);
@@ -226,12 +247,14 @@ static int member(const struct lxns_btf *btf, const struct btf_type *type, const
 
 			if (m[i].name_off >= btf->strings_len)
 				return -EINVAL;
-			if (!unnamed && m[i].name_off && strcmp(btf->strings + m[i].name_off, name) == 0)
+			if (!unnamed && m[i].name_off && strcmp(btf->strings + m[i].name_off, name) == 0) {
+				*ret_type = m[i].type;
 				return bits % 8 || (bitfields && BTF_MEMBER_BITFIELD_SIZE(m[i].offset)) ? -EINVAL : (int)(bits / 8);
+			}
 			if (!unnamed || m[i].name_off)
 				continue;
 			inner = resolve(btf, m[i].type);
-			r = inner ? member(btf, inner, name, depth + 1) : -ENOENT;
+			r = inner ? member(btf, inner, name, depth + 1, ret_type) : -ENOENT;
 			if (r != -ENOENT)
 				return r < 0 ? r : r + (int)(bits / 8);
 		}
@@ -240,5 +263,18 @@ static int member(const struct lxns_btf *btf, const struct btf_type *type, const
 
 int lxns__btf_member(const struct lxns_btf *btf, const struct btf_type *type, const char *name)
 {
-	return type ? member(btf, type, name, 0) : -ENOENT;
+	uint32_t id;
+
+	return type ? member(btf, type, name, 0, &id) : -ENOENT;
+}
+
+int lxns__btf_member_size(const struct lxns_btf *btf, const struct btf_type *type, const char *name)
+{
+	uint32_t id = 0;
+	int r = type ? member(btf, type, name, 0, &id) : -ENOENT;
+
+	if (r < 0)
+		return r;
+	r = (int)size_of(btf, id);
+	return r ? r : -EINVAL;
 }

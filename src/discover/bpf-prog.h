@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The BPF iterator programs of the BPF scan, built for the running kernel from its BTF: what
+ * they write (records) and how they are made (bpf-prog.c). */
+#ifndef LXNS_BPF_PROG_H
+#define LXNS_BPF_PROG_H
+
+#include <linux/bpf.h>
+
+#include "internal.h"
+
+/* Type indices (lxns__type_at() order), as the records' arrays use them. */
+enum { S_CGROUP, S_IPC, S_MNT, S_NET, S_PID, S_TIME, S_USER, S_UTS };
+
+/* The programs write a stream of records, each starting with its kind. Inode numbers of
+ * namespaces are 32-bit in the kernel (ns_common.inum). */
+enum { REC_TASK = 1, REC_NS = 2, REC_FILE = 3 };
+
+/* What a namespace tells of itself: what a probe through an fd on it would read. */
+struct rec_facts {
+	uint32_t ino;
+	uint32_t owner;     /* its owning user namespace; of a user namespace, its parent */
+	uint32_t parent;    /* pid namespaces: the parent */
+	uint32_t owner_uid; /* user namespaces: the creator (kuid, as the initial namespace maps it) */
+	uint64_t id;        /* ns_common.ns_id (since Linux 6.18), else 0 */
+};
+
+/* One task (the task program): its namespaces, by lxns__type_at() index, then its pid and time
+ * namespaces for children to come. */
+#define T_PID_CHILDREN LXNS_NTYPES
+#define T_TIME_CHILDREN (LXNS_NTYPES + 1)
+struct rec_task {
+	uint32_t kind;
+	uint32_t tid, tgid; /* as our pid namespace sees them */
+	uint32_t pad;
+	struct rec_facts ns[LXNS_NTYPES + 2];
+	uint64_t pid_children_reaper; /* /proc shows pid_for_children only once it has one */
+	char comm[16];
+};
+
+/* A user namespace up an owner chain that the task or file records do not describe (written
+ * once per scan, by the programs' walk). */
+struct rec_ns {
+	uint32_t kind;
+	uint32_t type;
+	struct rec_facts f;
+};
+
+/* One open nsfs file (the file program). */
+struct rec_file {
+	uint32_t kind;
+	uint32_t tgid, fd, type;
+	uint64_t ino; /* inode.i_ino, read at its width */
+	struct rec_facts f;
+};
+
+/* Where the members the programs read lie in this kernel's structs; -1 for one it lacks. */
+struct layout {
+	int task_nsproxy, task_cred, task_pid, task_leader, task_comm;
+	int nsproxy[LXNS_NTYPES], nsproxy_pid_children, nsproxy_time_children;
+	int cred_user_ns;
+	int pid_level, pid_numbers, upid_size, upid_nr, upid_ns;
+	int ns[LXNS_NTYPES];    /* the struct ns_common in each type's struct */
+	int owner[LXNS_NTYPES]; /* its owning struct user_namespace pointer (a user namespace: parent) */
+	int common_inum, common_id, common_type, common_ops, ops_type;
+	int user_owner, pid_parent, pid_reaper;
+	int file_inode, inode_sb, inode_ino, inode_ino_size, inode_private, sb_magic;
+	uint32_t iter_task, iter_task_file; /* BTF ids of the iterator targets */
+	int ctx_task, ctx_file_task, ctx_file_fd, ctx_file; /* in their contexts */
+	bool files;                                         /* the file program can be built */
+};
+
+/* The layout of the running kernel, read from its BTF once per process. -ENOENT without BTF,
+ * -EOPNOTSUPP when a member the task program needs is missing, -EINVAL, -ENOMEM. */
+int lxns__bpf_layout(const struct layout **ret_layout);
+
+#define PROG_MAX 4096
+
+struct prog {
+	struct bpf_insn insn[PROG_MAX];
+	int n;           /* may exceed PROG_MAX: then the program is too long to load */
+	int callback_at; /* where its bpf_loop() callback starts */
+};
+
+/* The programs' own BTF, which the verifier wants for a program with a callback: the two
+ * functions of each (the program, type id LXNS_BTF_MAIN; the callback, LXNS_BTF_CALLBACK), both
+ * static. The blob, its size in *ret_size. */
+#define LXNS_BTF_MAIN 5
+#define LXNS_BTF_CALLBACK 7
+const void *lxns__bpf_prog_btf(size_t *ret_size);
+
+/* Build the task or the file program into @p. @map_fd is a hash map (8-byte keys, 1-byte
+ * values) the programs share to write each namespace once. */
+void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd);
+void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd);
+
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* System-wide discovery, as a pipeline: the sources (the BPF iterators or /proc, then mounts)
+ * record each namespace as they first see it, probing it through a reference taken then;
+ * namespaces still unprobed get a last try through the way they were found; then the entries
+ * are linked into the snapshot and the scan's state is freed. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+
+/* One last try for an entry the sources could not probe (a BPF scan that read no record of
+ * it): the /proc link of the process, thread or fd that showed it, if it is still there. */
+static void probe_left(struct scan *sc, struct seen *s)
+{
+	char path[64];
+	const char *name = lxns_type_name(s->type);
+
+	if (s->probe == PROBE_DONE)
+		return;
+	if (s->nprocs)
+		snprintf(path, sizeof(path), "%d/ns/%s", (int)s->pid, name);
+	else if (s->found_how == LXNS_FOUND_THREAD)
+		snprintf(path, sizeof(path), "%d/ns/%s", (int)s->found_pid, name);
+	else if (s->found_how == LXNS_FOUND_CHILDREN)
+		snprintf(path, sizeof(path), "%d/ns/%s", (int)s->found_pid, lxns__proc_name(s->type, true));
+	else if (s->found_how == LXNS_FOUND_FD) {
+		snprintf(path, sizeof(path), "%d/fd/%d", (int)s->found_pid, s->found_fd);
+		int pathfd = openat(sc->proc_fd, path, O_PATH | O_CLOEXEC);
+		lxns__probe(sc, s, lxns__nsfs_reopen(sc->proc_fd, pathfd < 0 ? lxns__neg_errno() : pathfd));
+		return;
+	} else
+		return;
+	lxns__probe_at(sc, s, sc->proc_fd, path);
+}
+
+static int check_options(const struct lxns_discover_opts *opts, struct scan *sc)
+{
+	int r;
+
+	if (!opts)
+		return 0;
+	r = lxns__opts_check(opts, opts->sz, sizeof(*opts));
+	if (r < 0)
+		return r;
+	if ((opts->types & ~LXNS_ALL) || (opts->sources & ~(unsigned)LXNS_SRC_ALL) || (opts->flags & ~LXNS_DISCOVER_NO_BPF))
+		return -EINVAL;
+	sc->flags = opts->flags;
+	if (opts->types)
+		sc->types = opts->types;
+	if (opts->sources)
+		sc->sources = opts->sources;
+	if (opts->timeout_ms)
+		sc->timeout_ms = opts->timeout_ms;
+	return 0;
+}
+
+static int scan_all(struct scan *sc)
+{
+	int r = -EPERM;
+
+	if (!(sc->flags & LXNS_DISCOVER_NO_BPF)) {
+		r = lxns__scan_bpf(sc);
+		if (r == -ENOMEM) /* it may have recorded some */
+			return r;
+	}
+	if (r < 0) {
+		lxns__log(LXNS_LOG_INFO, "discover: reading /proc%s", sc->flags & LXNS_DISCOVER_NO_BPF ? " (asked to)" : "");
+		r = lxns__scan_procfs(sc);
+	}
+	if (r == 0 && (sc->sources & LXNS_SRC_MOUNTS))
+		lxns__scan_mounts(sc);
+	for (size_t k = 0; k < sc->t->n && !sc->err; k++)
+		probe_left(sc, sc->t->v[k]);
+	return r < 0 ? r : sc->err;
+}
+
+LXNS_EXPORT int lxns_discover(const struct lxns_discover_opts *opts, struct lxns_snapshot **ret_snapshot)
+{
+	struct scan sc = { .types = LXNS_ALL, .sources = LXNS_SRC_ALL, .proc_fd = -1,
+			   .timeout_ms = LXNS_DISCOVER_TIMEOUT_MS };
+	struct stat st = { 0 };
+	int r = check_options(opts, &sc);
+
+	if (r < 0)
+		return r;
+	/* Bind mounts are found through mount namespaces. */
+	if (sc.sources & LXNS_SRC_MOUNTS)
+		sc.types |= LXNS_MNT;
+	if (stat("/proc/thread-self/ns/mnt", &st) == 0)
+		sc.self_mnt = st.st_ino;
+	sc.t = calloc(1, sizeof(*sc.t));
+	if (!sc.t)
+		return -ENOMEM;
+	sc.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = sc.proc_fd < 0 ? lxns__neg_errno() : scan_all(&sc);
+	if (r == 0)
+		r = lxns__link(&sc, st.st_dev, ret_snapshot);
+	if (sc.proc_fd >= 0)
+		close(sc.proc_fd);
+	lxns__table_free(sc.t);
+	return r;
+}
