@@ -16,8 +16,12 @@ PyObject *pylxns_error(int neg)
 
 PyObject *pylxns_error_path(int neg, PyObject *path)
 {
+	PyObject *name = path ? PyOS_FSPath(path) : NULL;
+
 	errno = -neg;
-	return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+	PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, name);
+	Py_XDECREF(name);
+	return NULL;
 }
 
 int pylxns_fd_converter(PyObject *obj, void *ret_fd)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Detached mount trees, for lxns.mount.ClonedTree. */
+#include <unistd.h>
+
 #include "pylxns.h"
 
 static PyObject *mount_tree_clone(PyObject *module, PyObject *arg)
 {
-	PyObject *path;
+	PyObject *path, *result;
 	int fd;
 
 	(void)module;
@@ -13,28 +15,30 @@ static PyObject *mount_tree_clone(PyObject *module, PyObject *arg)
 	Py_BEGIN_ALLOW_THREADS
 	fd = lxns_tree_clone(PyBytes_AS_STRING(path), 0);
 	Py_END_ALLOW_THREADS
-	if (fd < 0)
-		pylxns_error_path(fd, path);
 	Py_DECREF(path);
-	return fd < 0 ? NULL : PyLong_FromLong(fd);
+	if (fd < 0)
+		return pylxns_error_path(fd, arg);
+	result = PyLong_FromLong(fd);
+	if (!result)
+		close(fd);
+	return result;
 }
 
 static PyObject *mount_tree_attach(PyObject *module, PyObject *args)
 {
-	PyObject *path;
+	PyObject *target, *path;
 	int fd, r;
 
 	(void)module;
-	if (!PyArg_ParseTuple(args, "iO&:tree_attach", &fd, PyUnicode_FSConverter, &path))
+	if (!PyArg_ParseTuple(args, "iO:tree_attach", &fd, &target) ||
+	    !PyUnicode_FSConverter(target, &path))
 		return NULL;
 	Py_BEGIN_ALLOW_THREADS
 	r = lxns_tree_attach(fd, PyBytes_AS_STRING(path));
 	Py_END_ALLOW_THREADS
-	if (r < 0)
-		pylxns_error_path(r, path);
 	Py_DECREF(path);
 	if (r < 0)
-		return NULL;
+		return pylxns_error_path(r, target);
 	Py_RETURN_NONE;
 }
 

@@ -49,16 +49,15 @@ static PyObject *ns_open_pidfd(PyObject *module, PyObject *args)
 static PyObject *ns_open_path(PyObject *module, PyObject *args)
 {
 	struct lxns_ns *ns = NULL;
-	PyObject *path, *result;
+	PyObject *path, *bytes;
 	int type, r;
 
 	(void)module;
-	if (!PyArg_ParseTuple(args, "O&i:open_path", PyUnicode_FSConverter, &path, &type))
+	if (!PyArg_ParseTuple(args, "Oi:open_path", &path, &type) || !PyUnicode_FSConverter(path, &bytes))
 		return NULL;
-	r = lxns_ns_open_path(PyBytes_AS_STRING(path), type, &ns);
-	result = fd_of(r, ns, path);
-	Py_DECREF(path);
-	return result;
+	r = lxns_ns_open_path(PyBytes_AS_STRING(bytes), type, &ns);
+	Py_DECREF(bytes);
+	return fd_of(r, ns, path);
 }
 
 static PyObject *ns_handle(PyObject *module, PyObject *arg)

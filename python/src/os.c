@@ -105,59 +105,52 @@ static PyObject *os_ns_get_owner_uid(PyObject *module, PyObject *arg)
 	return r < 0 ? pylxns_error(r) : PyLong_FromUnsignedLong(uid);
 }
 
-/* "O&" converter for an optional path: None stays NULL, else a bytes object (os.fsencode). */
-static int optional_path(PyObject *obj, void *ret)
-{
-	if (obj == Py_None) {
-		*(PyObject **)ret = NULL;
-		return 1;
-	}
-	return PyUnicode_FSConverter(obj, ret);
-}
-
 static PyObject *os_open_tree(PyObject *module, PyObject *args, PyObject *kwargs)
 {
 	static char *keywords[] = { "dirfd", "path", "flags", NULL };
-	PyObject *path = NULL, *result = NULL;
+	PyObject *path = Py_None, *bytes = NULL, *result = NULL;
 	int dirfd = AT_FDCWD, flags = 0, fd;
 
 	(void)module;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&O&i:open_tree", keywords, pylxns_fd_converter,
-					 &dirfd, optional_path, &path, &flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|iOi:open_tree", keywords, &dirfd, &path, &flags))
+		return NULL;
+	if (path != Py_None && !PyUnicode_FSConverter(path, &bytes))
 		return NULL;
 	Py_BEGIN_ALLOW_THREADS
-	fd = (int)syscall(SYS_open_tree, dirfd, path ? PyBytes_AS_STRING(path) : NULL, (unsigned)flags);
+	fd = (int)syscall(SYS_open_tree, dirfd, bytes ? PyBytes_AS_STRING(bytes) : NULL, (unsigned)flags);
 	Py_END_ALLOW_THREADS
 	if (fd < 0)
-		PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+		pylxns_error_path(-errno, bytes ? path : NULL);
 	else
 		result = PyLong_FromLong(fd);
-	Py_XDECREF(path);
+	Py_XDECREF(bytes);
 	return result;
 }
 
 static PyObject *os_move_mount(PyObject *module, PyObject *args, PyObject *kwargs)
 {
 	static char *keywords[] = { "from_dirfd", "from_path", "to_dirfd", "to_path", "flags", NULL };
-	PyObject *from = NULL, *to = NULL, *result = NULL;
+	PyObject *from = NULL, *to = NULL, *from_bytes = NULL, *to_bytes = NULL, *result = NULL;
 	int from_dirfd = AT_FDCWD, to_dirfd = AT_FDCWD, flags = 0, r;
 
 	(void)module;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&O&O&O&i:move_mount", keywords,
-					 pylxns_fd_converter, &from_dirfd, PyUnicode_FSConverter, &from,
-					 pylxns_fd_converter, &to_dirfd, PyUnicode_FSConverter, &to, &flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|iOiOi:move_mount", keywords, &from_dirfd, &from,
+					 &to_dirfd, &to, &flags))
+		return NULL;
+	if ((from && !PyUnicode_FSConverter(from, &from_bytes)) ||
+	    (to && !PyUnicode_FSConverter(to, &to_bytes)))
 		goto out;
 	Py_BEGIN_ALLOW_THREADS
-	r = (int)syscall(SYS_move_mount, from_dirfd, from ? PyBytes_AS_STRING(from) : "", to_dirfd,
-			 to ? PyBytes_AS_STRING(to) : "", (unsigned)flags);
+	r = (int)syscall(SYS_move_mount, from_dirfd, from_bytes ? PyBytes_AS_STRING(from_bytes) : "",
+			 to_dirfd, to_bytes ? PyBytes_AS_STRING(to_bytes) : "", (unsigned)flags);
 	Py_END_ALLOW_THREADS
 	if (r < 0)
-		PyErr_SetFromErrnoWithFilenameObjects(PyExc_OSError, from, to);
+		pylxns_error_path(-errno, to_bytes ? to : from);
 	else
 		result = Py_NewRef(Py_None);
 out:
-	Py_XDECREF(from);
-	Py_XDECREF(to);
+	Py_XDECREF(from_bytes);
+	Py_XDECREF(to_bytes);
 	return result;
 }
 

@@ -20,7 +20,8 @@ struct pylxns_state {
 struct pylxns_state *pylxns_state(PyObject *module);
 
 /* Raise the OSError subclass for a library result @neg (a negative errno); returns NULL. The
- * _path form names @path (a str or bytes object, may be NULL) in the exception. */
+ * _path form names @path (a path argument as given, may be NULL) in the exception, as
+ * os.fspath() gives it, like the os module's errors. */
 PyObject *pylxns_error(int neg);
 PyObject *pylxns_error_path(int neg, PyObject *path);
 
