@@ -19,6 +19,9 @@ T = TypeVar("T")
 #: The default bound on the pickled result.
 RESULT_MAX = 1 << 20
 
+# Room beyond max_result for the error that says a result was too large.
+_ERROR_ROOM = 4096
+
 
 class RunError(ChildProcessError):
     """The process that ran the callable ended without handing back a result: killed by a
@@ -80,7 +83,7 @@ def run(
     fds = None if namespaces is None else [ns.fileno() for ns in namespaces]
     status, data = _lxns.run(
         lambda: _outcome(fn, max_result),
-        max_result,
+        max_result + _ERROR_ROOM,
         pid=pid,
         pidfd=pidfd,
         namespaces=fds,
