@@ -506,7 +506,7 @@ const char *lxns_node_comm(const struct lxns_node *node);
 #define LXNS_FOUND_THREAD    0x02 /* a thread's, other than its process's */
 #define LXNS_FOUND_FD        0x04 /* an open namespace fd */
 #define LXNS_FOUND_MOUNT     0x08 /* an nsfs bind mount */
-#define LXNS_FOUND_HIERARCHY 0x10 /* the owner or parent of another */
+#define LXNS_FOUND_HIERARCHY 0x10 /* only as the owner or parent of another (never with others) */
 #define LXNS_FOUND_CHILDREN  0x20 /* a process's pid_for_children / time_for_children */
 
 /* LXNS_FOUND_* bits. lxns_node_found_pid() gives the thread id, else the holder of an fd, else

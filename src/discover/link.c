@@ -128,7 +128,10 @@ int lxns__link(struct scan *sc, uint64_t nsfs_dev, struct lxns_snapshot **ret_sn
 			.type = s->type, .dev = nsfs_dev, .ino = s->ino, .id = s->id,
 			.owner_uid = s->owner_uid, .have_owner_uid = s->have_owner_uid,
 			.nprocs = s->nprocs, .pid = s->pid, .comm = TAKE_PTR(s->comm),
-			.found = s->found, .found_pid = s->found_pid, .found_how = s->found_how, .found_fd = s->found_fd,
+			/* The hierarchy is a way in only for what nothing else showed: in any order of
+			 * scanning, one seen first as an owner and then in a process is found by that. */
+			.found = s->found == LXNS_FOUND_HIERARCHY ? s->found : s->found & ~LXNS_FOUND_HIERARCHY,
+			.found_pid = s->found_pid, .found_how = s->found_how, .found_fd = s->found_fd,
 			.mount_path = TAKE_PTR(s->mount_path), .mount_self = s->mount_ns == sc->self_mnt,
 		};
 		s->node = n;
