@@ -491,8 +491,8 @@ int lxns__scan_bpf(struct scan *sc)
 		add_tasks(sc, &p, own_pidns);
 		add_files(sc, &p, self_fd, own_pidns);
 		add_relatives(sc, &p, own_pidns);
-		lxns__log(LXNS_LOG_INFO, "bpf: %zu tasks, %zu namespace files, %zu namespaces read", p.ntasks, p.nfiles,
-			  p.nns);
+		lxns__log(LXNS_LOG_INFO, "bpf: %zu tasks, %zu namespace files, %zu user namespaces up owner chains",
+			  p.ntasks, p.nfiles, p.nns);
 	}
 	parsed_free(&p);
 	free(recs.data);
