@@ -5,6 +5,7 @@
 #define LXNS_INTERNAL_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -147,6 +148,11 @@ int lxns__walk_beneath(int rootfd, const char *path);
 /* enter.c */
 /* Check an extensible options struct of @sz bytes of which we know @known. */
 int lxns__opts_check(const void *opts, size_t sz, size_t known);
+
+/* A field of an options struct, or @fallback when the caller's struct (older, smaller) ends
+ * before it. */
+#define LXNS_OPT(opts, field, fallback)                                                           \
+	((opts)->sz >= offsetof(typeof(*(opts)), field) + sizeof((opts)->field) ? (opts)->field : (fallback))
 
 /* ident.c */
 int lxns__path_ident(int dirfd, const char *path, struct lxns_ident *ret_ident);

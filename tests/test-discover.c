@@ -2,6 +2,9 @@
 /* System-wide discovery: each test builds a known situation and asserts the exact nodes and
  * edges the snapshot has for it. */
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,106 +13,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "lxns.h"
-
-static uint64_t ino_or_0(const struct lxns_node *n)
-{
-	return n ? lxns_node_ino(n) : 0;
-}
-
-/* Where two snapshots differ (NULL: the same namespaces with the same facts), in @buf. */
-static const char *snapshot_diff(const struct lxns_snapshot *a, const struct lxns_snapshot *b, char *buf, size_t size)
-{
-	const struct lxns_node *x, *y = lxns_snapshot_next(b, NULL);
-
-	if (lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES) != lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES)) {
-		snprintf(buf, size, "%lu namespaces against %lu", lxns_snapshot_stat(a, LXNS_STAT_NAMESPACES),
-			 lxns_snapshot_stat(b, LXNS_STAT_NAMESPACES));
-		return buf;
-	}
-	lxns_snapshot_foreach(a, x) {
-		struct lxns_ident i, j;
-		uid_t u = 0, v = 0;
-		const char *what = NULL;
-
-		if (lxns_node_ino(x) != lxns_node_ino(y)) /* both sorted the same way */
-			what = "inode";
-		else if (lxns_node_ident(x, &i) < 0 || lxns_node_ident(y, &j) < 0 || i.id != j.id || i.dev != j.dev)
-			what = "id";
-		else if (lxns_node_nprocs(x) != lxns_node_nprocs(y) || lxns_node_pid(x) != lxns_node_pid(y))
-			what = "processes";
-		else if (strcmp(lxns_node_comm(x) ? lxns_node_comm(x) : "", lxns_node_comm(y) ? lxns_node_comm(y) : ""))
-			what = "command";
-		else if (ino_or_0(lxns_node_owner(x)) != ino_or_0(lxns_node_owner(y)) ||
-			 ino_or_0(lxns_node_parent(x)) != ino_or_0(lxns_node_parent(y)))
-			what = "owner or parent";
-		else if (lxns_node_owner_uid(x, &u) != lxns_node_owner_uid(y, &v) || u != v)
-			what = "owner UID";
-		else if (lxns_node_found(x) != lxns_node_found(y) || lxns_node_found_pid(x) != lxns_node_found_pid(y))
-			what = "how found"; /* found_pid is the lowest, both ways */
-		if (what) {
-			snprintf(buf, size, "%s of %s:[%llu]", what, lxns_type_name(lxns_node_type(x)),
-				 (unsigned long long)lxns_node_ino(x));
-			return buf;
-		}
-		y = lxns_snapshot_next(b, y);
-	}
-	return NULL;
-}
-
-static struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags)
-{
-	struct lxns_snapshot *s;
-
-	LXNS_OPTS(lxns_discover_opts, o, .sources = sources, .flags = flags);
-	CHECK_OK(lxns_discover(&o, &s));
-	return s;
-}
-
-/* Where the BPF iterators are used, every situation is read through /proc as well, and the two
- * must agree. The rest of the system may change between two scans: a difference must show in
- * three tries running. */
-static struct lxns_snapshot *discover(unsigned sources)
-{
-	char diff[128];
-
-	for (int try = 0; try < 3; try++) {
-		struct lxns_snapshot *s = discover_flags(sources, 0), *proc;
-
-		if (!lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF))
-			return s;
-		proc = discover_flags(sources, LXNS_DISCOVER_NO_BPF);
-		CHECK_EQ(lxns_snapshot_stat(proc, LXNS_STAT_TASKS_BPF), 0);
-		bool same = !snapshot_diff(s, proc, diff, sizeof(diff));
-		lxns_snapshot_free(proc);
-		if (same)
-			return s;
-		lxns_snapshot_free(s);
-	}
-	FAIL("the BPF and /proc scans differ: %s", diff);
-}
-
-static struct lxns_node *node_of(const struct lxns_snapshot *s, uint64_t ino)
-{
-	struct lxns_node *n;
-
-	lxns_snapshot_foreach(s, n)
-		if (lxns_node_ino(n) == ino)
-			return n;
-	FAIL("namespace %llu is not in the snapshot", (unsigned long long)ino);
-}
-
-static uint64_t link_of(pid_t pid, const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
-	return harness_link_ino(path);
-}
+#include "snapshots.h"
 
 static uint64_t fd_ino(int fd)
 {
@@ -741,4 +651,245 @@ TEST(scans_complete_during_process_churn)
 	}
 	close(stop[1]);
 	harness_wait_ok(churn);
+}
+
+/* Every node's owner and parent are known (or there is none: the top, a flat type's parent),
+ * and there is exactly one user and one pid root: the tree the kernel has. Returns a message
+ * for the first node that breaks it, or NULL. */
+static const char *false_root(const struct lxns_snapshot *s, char *buf, size_t size)
+{
+	struct lxns_node *n, *rel;
+	int roots[2] = { 0 };
+
+	lxns_snapshot_foreach(s, n) {
+		int p = lxns_node_get_parent(n, &rel), o = lxns_node_get_owner(n, &rel);
+
+		if (p == -ENODATA || o == -ENODATA || p == -ENOENT || o == -ENOENT) {
+			snprintf(buf, size, "%s:[%llu] has no %s (%s)", lxns_type_name(lxns_node_type(n)),
+				 (unsigned long long)lxns_node_ino(n), p < 0 && p != -EPERM && p != -EINVAL ? "parent" : "owner",
+				 strerror(-(p < 0 && p != -EPERM && p != -EINVAL ? p : o)));
+			return buf;
+		}
+	}
+	for (int t = 0; t < 2; t++)
+		for (n = lxns_snapshot_next_root(s, t ? LXNS_PID : LXNS_USER, NULL); n;
+		     n = lxns_snapshot_next_root(s, t ? LXNS_PID : LXNS_USER, n))
+			roots[t]++;
+	if (roots[0] != 1 || roots[1] != 1) {
+		snprintf(buf, size, "%d user and %d pid roots", roots[0], roots[1]);
+		return buf;
+	}
+	return NULL;
+}
+
+/* A chain user -> user -> (user, net) whose middle has no process: it exists only as the owner
+ * of what the grandchild is in, for the 20 ms the grandchild lives. */
+static void short_lived_owner_only_chain(void)
+{
+	pid_t child = fork();
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (child != 0)
+		return;
+	if (unshare(CLONE_NEWUSER) < 0)
+		_exit(1);
+	harness_map_root(uid, gid);
+	if (fork() == 0) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0)
+			usleep(20000);
+		_exit(0);
+	}
+	_exit(0); /* the middle namespace keeps no process: the grandchild goes on alone */
+}
+
+/* Scans while such chains come and go: as root in the initial namespaces, not one false root,
+ * through BPF and /proc alike (the owner of each is asked through a reference taken when it
+ * was first seen, or read in the same BPF pass). */
+TEST(owner_only_chains_under_short_lived_processes_give_no_false_root)
+{
+	harness_require_unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	struct lxns_ident user;
+	CHECK_OK(lxns_current_ident(LXNS_USER, &user));
+	if (geteuid() != 0 || user.ino != 0xEFFFFFFDU)
+		SKIP("needs root in the initial user namespace (one root is what the kernel has only there)");
+	int stop[2];
+
+	CHECK_SYS(pipe2(stop, O_CLOEXEC | O_NONBLOCK));
+	pid_t churn = CHECK_SYS(fork());
+	if (churn == 0) {
+		char byte;
+
+		close(stop[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_CHILD_SUBREAPER, 1); /* the grandchildren come back to be reaped */
+		while (read(stop[0], &byte, 1) != 0) {
+			short_lived_owner_only_chain();
+			usleep(2000);
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+		}
+		while (wait(NULL) > 0)
+			;
+		_exit(0);
+	}
+	close(stop[0]);
+	usleep(50000);
+	for (int i = 0; i < 200; i++) {
+		struct lxns_snapshot *s = discover_flags(0, i % 2 ? LXNS_DISCOVER_NO_BPF : 0);
+		char why[160];
+		const char *bad = false_root(s, why, sizeof(why));
+
+		if (bad)
+			FAIL("scan %d (%s): %s", i, i % 2 ? "/proc" : "BPF or /proc", bad);
+		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
+		lxns_snapshot_free(s);
+	}
+	close(stop[1]);
+	harness_wait_ok(churn);
+}
+
+/* The edges' reasons: the top is -EPERM, a flat type's parent -EINVAL, an owner the sources did
+ * not look for -ENOENT; NULL from the plain getters for all three. */
+TEST(missing_edges_say_why)
+{
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *top = node_of(s, link_of(getpid(), "user")), *net = node_of(s, link_of(getpid(), "net"));
+	struct lxns_node *rel = (struct lxns_node *)0x1;
+
+	CHECK_ERR(lxns_node_get_parent(top, &rel), EPERM);
+	CHECK_ERR(lxns_node_get_owner(top, &rel), EPERM);
+	CHECK_ERR(lxns_node_get_parent(net, &rel), EINVAL);
+	CHECK(rel == (struct lxns_node *)0x1);
+	CHECK_OK(lxns_node_get_owner(net, &rel));
+	CHECK(rel == top && lxns_node_owner(net) == top && lxns_node_parent(net) == NULL);
+	CHECK_ERR(lxns_node_get_owner(NULL, &rel), EINVAL);
+	lxns_snapshot_free(s);
+
+	/* Net namespaces only, without the hierarchy: their owner is known, not held. */
+	LXNS_OPTS(lxns_discover_opts, o, .types = LXNS_NET, .sources = LXNS_SRC_PROCS);
+	CHECK_OK(lxns_discover(&o, &s));
+	net = node_of(s, link_of(getpid(), "net"));
+	CHECK_ERR(lxns_node_get_owner(net, &rel), ENOENT);
+	CHECK(lxns_node_owner(net) == NULL);
+	CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
+	lxns_snapshot_free(s);
+}
+
+/* Keep CAP_BPF and CAP_PERFMON alone (the BPF iterators' need) as uid 65534. */
+static void become_nobody_with_bpf_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	CHECK_SYS(prctl(PR_SET_KEEPCAPS, 1));
+	CHECK_SYS(setgroups(0, NULL));
+	CHECK_SYS(setresgid(65534, 65534, 65534));
+	CHECK_SYS(setresuid(65534, 65534, 65534));
+	CHECK_SYS(prctl(PR_SET_DUMPABLE, 1));
+	for (int i = 0; i < 2; i++) {
+		int cap = i ? CAP_PERFMON : CAP_BPF;
+		data[cap / 32].effective |= 1u << (cap % 32);
+		data[cap / 32].permitted |= 1u << (cap % 32);
+	}
+	CHECK_SYS(syscall(SYS_capset, &hdr, data));
+}
+
+/* The BPF scan as an unprivileged user allowed to load BPF: the chain of a user namespace whose
+ * middle has no process, from its records alone (/proc would refuse to open root's processes'
+ * namespaces), and lspidns's owners with it. */
+TEST(bpf_scan_without_cap_sys_admin_keeps_the_chain)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		SKIP("no kernel BTF");
+	pid_t pid = spawn(unshare_user_twice, NULL);
+	uint64_t inner = link_of(pid, "user"), top = link_of(getpid(), "user"), middle;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int fd = CHECK_OK(lxns_path_parent(path));
+	middle = fd_ino(fd);
+	close(fd);
+	pid_t child = CHECK_SYS(fork());
+	if (child == 0) {
+		become_nobody_with_bpf_caps();
+		struct lxns_snapshot *s = discover_flags(0, 0);
+		if (!lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF))
+			SKIP("the kernel refused BPF to CAP_BPF and CAP_PERFMON alone");
+		struct lxns_node *in = node_of(s, inner), *m = node_of(s, middle);
+		CHECK(lxns_node_parent(in) == m);
+		CHECK(lxns_node_parent(m) == node_of(s, top));
+		CHECK(lxns_snapshot_next_root(s, LXNS_USER, lxns_snapshot_next_root(s, LXNS_USER, NULL)) == NULL);
+		lxns_snapshot_free(s);
+
+		LXNS_OPTS(lxns_discover_opts, pids, .types = LXNS_PID);
+		CHECK_OK(lxns_discover(&pids, &s));
+		struct lxns_node *n;
+		lxns_snapshot_foreach(s, n)
+			if (lxns_node_type(n) == LXNS_PID)
+				CHECK(lxns_node_owner(n) != NULL);
+		lxns_snapshot_free(s);
+		_exit(0);
+	}
+	harness_wait_ok(child);
+	kill_wait(pid);
+}
+
+struct log_seen {
+	char text[4096];
+};
+
+static void collect_log(int level, const char *message, void *userdata)
+{
+	struct log_seen *l = userdata;
+	size_t len = strlen(l->text);
+
+	snprintf(l->text + len, sizeof(l->text) - len, "%d %s\n", level, message);
+}
+
+/* The log channel says why /proc was read: asked to, or BPF not allowed. Nothing without a
+ * function, and nothing above the level asked for. */
+TEST(log_says_why_proc_was_read)
+{
+	static struct log_seen l;
+
+	lxns_set_log(collect_log, LXNS_LOG_INFO, &l);
+	lxns_snapshot_free(discover_flags(0, LXNS_DISCOVER_NO_BPF));
+	CHECK(strstr(l.text, "6 discover: reading /proc (asked to)\n"));
+	CHECK(!strstr(l.text, "\n7 ") && strncmp(l.text, "7 ", 2) != 0);
+	pid_t pid = CHECK_SYS(fork());
+	if (pid == 0) {
+		harness_drop_privileges();
+		l.text[0] = '\0';
+		lxns_snapshot_free(discover_flags(0, 0));
+		CHECK(strstr(l.text, "6 bpf: ") && strstr(l.text, "6 discover: reading /proc\n"));
+		_exit(0);
+	}
+	harness_wait_ok(pid);
+	lxns_set_log(NULL, 0, NULL);
+	l.text[0] = '\0';
+	lxns_snapshot_free(discover_flags(0, LXNS_DISCOVER_NO_BPF));
+	CHECK_EQ(l.text[0], '\0');
+}
+
+/* The options struct has no padding a later field could land in; an older caller's size is
+ * taken, a newer caller's is taken when what we do not know is zero. */
+TEST(options_abi)
+{
+	struct lxns_snapshot *s;
+	struct {
+		struct lxns_discover_opts o;
+		unsigned future;
+	} newer = { .o = { .sz = sizeof(newer), .sources = LXNS_SRC_PROCS }, .future = 1 };
+
+	CHECK_EQ(sizeof(struct lxns_discover_opts),
+		 offsetof(struct lxns_discover_opts, timeout_ms) + sizeof(unsigned));
+	CHECK_ERR(lxns_discover(&newer.o, &s), E2BIG);
+	newer.future = 0;
+	CHECK_OK(lxns_discover(&newer.o, &s));
+	lxns_snapshot_free(s);
+	struct lxns_discover_opts older = { .sz = offsetof(struct lxns_discover_opts, timeout_ms), .sources = LXNS_SRC_PROCS };
+	CHECK_OK(lxns_discover(&older, &s));
+	lxns_snapshot_free(s);
 }

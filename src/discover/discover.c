@@ -44,15 +44,19 @@ static int check_options(const struct lxns_discover_opts *opts, struct scan *sc)
 	r = lxns__opts_check(opts, opts->sz, sizeof(*opts));
 	if (r < 0)
 		return r;
-	if ((opts->types & ~LXNS_ALL) || (opts->sources & ~(unsigned)LXNS_SRC_ALL) || (opts->flags & ~LXNS_DISCOVER_NO_BPF))
+	int types = LXNS_OPT(opts, types, 0);
+	unsigned sources = LXNS_OPT(opts, sources, 0), flags = LXNS_OPT(opts, flags, 0);
+	unsigned timeout_ms = LXNS_OPT(opts, timeout_ms, 0);
+
+	if ((types & ~LXNS_ALL) || (sources & ~(unsigned)LXNS_SRC_ALL) || (flags & ~LXNS_DISCOVER_NO_BPF))
 		return -EINVAL;
-	sc->flags = opts->flags;
-	if (opts->types)
-		sc->types = opts->types;
-	if (opts->sources)
-		sc->sources = opts->sources;
-	if (opts->timeout_ms)
-		sc->timeout_ms = opts->timeout_ms;
+	sc->flags = flags;
+	if (types)
+		sc->types = types;
+	if (sources)
+		sc->sources = sources;
+	if (timeout_ms)
+		sc->timeout_ms = timeout_ms;
 	return 0;
 }
 
