@@ -117,7 +117,7 @@ t_dot_graph() {
 
 t_bad_options_fail_with_one_line() {
 	local args err
-	for args in "--bogus" "-o NOPE" "--color=sometimes" "-s nowhere" "extra"; do
+	for args in "--bogus" "-o NOPE" "--color=sometimes" "-s nowhere" "extra" "-s procs," "--timeout 0" "-o"; do
 		# shellcheck disable=SC2086
 		if err=$("$lsuserns" $args 2>&1 >/dev/null); then echo "lsuserns $args succeeded"; return 1; fi
 		[[ $(echo "$err" | wc -l) -le 2 && $err == lsuserns:* ]] || { echo "lsuserns $args: $err"; return 1; }
@@ -129,11 +129,113 @@ t_bad_options_fail_with_one_line() {
 	grep -q "^lspidns from lxns [0-9]" <<<"$("$lspidns" -V)" || return 1
 }
 
+# The messages name the option and the value that was wrong; 14 columns are not too many.
+t_option_errors_name_option_and_value() {
+	local err
+	err=$("$lsuserns" --json=foo 2>&1 >/dev/null)
+	[[ $err == "lsuserns: option '--json' takes no value (given 'foo'); see --help" ]] || { echo "$err"; return 1; }
+	err=$("$lsuserns" -o NS,BOGUS 2>&1 >/dev/null)
+	[[ $err == *"-o: unknown column 'BOGUS'"* ]] || { echo "$err"; return 1; }
+	err=$("$lsuserns" --timeout soon 2>&1 >/dev/null)
+	[[ $err == *"--timeout: 'soon'"* ]] || { echo "$err"; return 1; }
+	local cols
+	cols=$(printf 'NS,%.0s' $(seq 13))NS
+	[[ $("$lsuserns" -r -n -o "$cols" 2>/dev/null | head -n 1 | wc -w) == 14 ]] || { echo "14 columns refused"; return 1; }
+	cols=$(printf 'NS,%.0s' $(seq 64))NS
+	err=$("$lsuserns" -o "$cols" 2>&1 >/dev/null)
+	[[ $err == *"-o: more than 64 columns"* ]] || { echo "$err"; return 1; }
+}
+
+t_verbose_says_how_it_read() {
+	local err
+	err=$("$lsuserns" -v 2>&1 >/dev/null)
+	grep -qE "^lsuserns: (bpf|discover): " <<<"$err" || { echo "$err"; return 1; }
+	err=$("$lsuserns" -v --no-bpf 2>&1 >/dev/null)
+	grep -q "^lsuserns: discover: reading /proc (asked to)$" <<<"$err" || { echo "$err"; return 1; }
+}
+
+# Process names any user may choose, through every output: the terminal gets no control
+# sequence, JSON parses (jq and Python) as the same escaped text both ways, DOT parses.
+t_hostile_names_in_every_format() {
+	local names=($'\e]0;owned\a\e[6n' $'a\nb' '\x1b[31m' '"q"\' $'\xff\xfe-bad' $'\x9b-c1\xc2\x9b' $'\xe2\x80\xae-rlo' $'\x7f-del')
+	local n out
+	mine=() # not local: the subshell's EXIT trap ends them after the function returned
+	trap 'kill -9 "${mine[@]}" 2>/dev/null; wait' EXIT
+	mkfifo "$tmp/block"
+	for n in "${names[@]}"; do
+		# A process names itself (comm can be written by its own process only), then blocks
+		# opening a FIFO nobody writes to.
+		unshare -U sh -c 'printf "%s" "$1" >/proc/self/comm && read -r x <"$2"' sh "$n" "$tmp/block" &
+		mine+=($!)
+	done
+	for _ in $(seq 100); do
+		[[ $(grep -c . /proc/"${mine[-1]}"/comm 2>/dev/null) -ge 1 && $(cat /proc/"${mine[-1]}"/comm) != sh ]] && break
+		sleep 0.02
+	done
+	for args in "" "-d" "-r -o NS,COMMAND,FOUND" "--dot"; do
+		# shellcheck disable=SC2086
+		out=$("$lsuserns" $args 2>/dev/null | od -An -tx1 -v | tr -s ' \n' '  ')
+		# No C0 control but the newline, no DEL, no C1 (c2 80-9f), no bidi override (e2 80 ae).
+		if grep -qE ' (0[0-9]|1[0-9a-f]|7f) ' <<<"${out// 0a / }" || grep -qE ' c2 [89][0-9a-f] | e2 80 ae ' <<<"$out"; then
+			echo "lsuserns $args lets a control character through"; return 1
+		fi
+		"$lsuserns" $args 2>/dev/null | iconv -f UTF-8 -t UTF-8 >/dev/null || { echo "lsuserns $args: not UTF-8"; return 1; }
+	done
+	grep -qF 'process "\\x1b[31m"' <<<"$("$lsuserns")" || { echo "a backslash went unescaped"; return 1; }
+	grep -qF 'process "\"q\"\\"' <<<"$("$lsuserns")" || { echo "a quote went unescaped"; return 1; }
+	grep -qF 'process "\x1b]0;owned\x07\x1b[6n"' <<<"$("$lsuserns")" || { echo "the escape sequence is not shown escaped"; return 1; }
+	local a b
+	a=$("$lsuserns" -J -o NS,COMMAND 2>/dev/null | jq -c '[.. | .command? | strings] | sort')
+	b=$("$lsuserns" -J -o NS,COMMAND --no-bpf 2>/dev/null | jq -c '[.. | .command? | strings] | sort')
+	[[ -n $a && $a == "$b" ]] || { echo "BPF and /proc differ: $a / $b"; return 1; }
+	"$lsuserns" -J 2>/dev/null | /usr/bin/python3 -c 'import json, sys; json.load(sys.stdin)' || { echo "Python's json refuses -J"; return 1; }
+	grep -qF '"\\u202e-rlo"' <<<"$a" || { echo "$a"; return 1; }
+	if command -v dot >/dev/null; then
+		"$lsuserns" --dot 2>/dev/null | dot -Tcanon >/dev/null || { echo "dot refuses --dot"; return 1; }
+	fi
+}
+
+# A bind mount below a FUSE mount that never answers: the tool ends at its deadline and says so.
+t_stalled_fuse_mount_ends_at_the_deadline() {
+	[[ -w /dev/fuse ]] || { echo "SKIP: no /dev/fuse"; return 1; }
+	local d=$tmp/stall out err start
+	mkdir -p "$d"
+	mkfifo "$tmp/fuse-in"
+	exec {keep}<>"$tmp/fuse-in" # fuse-stall runs until its input ends
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs none "$1" && mkdir "$1/a" && touch "$1/a/ns" && unshare --net="$1/a/ns" true &&
+		exec "$2" "$1/a"' sh "$d" "$build/tests/fuse-stall" <"$tmp/fuse-in" >"$tmp/fuse-out" &
+	# The FUSE server and its mount namespace end with it. (A subshell's own process.)
+	trap "kill -9 $! 2>/dev/null; wait" EXIT
+	for _ in $(seq 100); do grep -q ready "$tmp/fuse-out" 2>/dev/null && break; sleep 0.05; done
+	grep -q ready "$tmp/fuse-out" || { echo "fuse-stall did not mount"; return 1; }
+	start=$SECONDS
+	out=$(timeout 20 "$lsuserns" -d -v --timeout 0.3 2>"$tmp/err") || { echo "lsuserns failed or hung"; return 1; }
+	err=$(<"$tmp/err")
+	((SECONDS - start < 10)) || { echo "took $((SECONDS - start)) s"; return 1; }
+	grep -q "not read before the deadline" <<<"$err" || { echo "$err"; return 1; }
+	grep -q "mounts: mount namespace mnt:\[[0-9]*\]: timed out after 0.300 s" <<<"$err" || { echo "$err"; return 1; }
+	grep -q "^net:\[[0-9]*\] bind mount $d/a/ns, owner unknown$" <<<"$out" || { echo "$out"; return 1; }
+}
+
+# Run as uid 65534 from a copy it can reach: the build may sit in a directory only root can
+# enter (mktemp -d gives 0700).
+as_nobody() {
+	local dir=$tmp/nobody
+	if [[ ! -d $dir ]]; then
+		mkdir -p "$dir" && cp "$build"/tools/lsuserns "$build"/tools/lspidns "$dir"/ &&
+			cp "$(ldd "$build/tools/lsuserns" | awk '/liblxns/ { print $3 }')" "$dir"/ && chmod a+rx "$tmp" "$dir" "$dir"/* || return 1
+	fi
+	local tool=$1
+	shift
+	setpriv --reuid 65534 --regid 65534 --clear-groups env LD_LIBRARY_PATH="$dir" "$dir/$tool" "$@"
+}
+
 t_unprivileged_run_completes_and_says_what_it_missed() {
 	command -v setpriv >/dev/null || { echo "SKIP: no setpriv"; return 1; }
 	local out err
 	err=$(mktemp)
-	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$lsuserns" 2>"$err") || { cat "$err"; rm -f "$err"; return 1; }
+	out=$(as_nobody lsuserns 2>"$err") || { cat "$err"; rm -f "$err"; return 1; }
 	grep -q "could not be read" "$err" || { cat "$err"; rm -f "$err"; return 1; }
 	rm -f "$err"
 	[[ $out == user:* ]] || { echo "$out"; return 1; }
@@ -160,6 +262,10 @@ run no_bpf_gives_the_same_view t_no_bpf_gives_the_same_view
 run raw_lists_parent t_raw_lists_parent
 run dot_graph t_dot_graph
 run bad_options_fail_with_one_line t_bad_options_fail_with_one_line
+run option_errors_name_option_and_value t_option_errors_name_option_and_value
+run verbose_says_how_it_read t_verbose_says_how_it_read
+run hostile_names_in_every_format t_hostile_names_in_every_format
+run stalled_fuse_mount_ends_at_the_deadline t_stalled_fuse_mount_ends_at_the_deadline
 run unprivileged_run_completes_and_says_what_it_missed t_unprivileged_run_completes_and_says_what_it_missed
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

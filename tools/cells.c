@@ -149,7 +149,7 @@ static void describe(const struct lxns_node *n, int tree_type, char *buf, size_t
 		}
 	}
 	if (type != tree_type) /* an owned namespace listed under its user namespace */
-		snprintf(buf, size, "%s %s", ns, how);
+		snprintf(buf, size, "%s %s%s", ns, how, lxns_node_get_owner(n, &rel) == -ENODATA ? ", owner unknown" : "");
 	else if (uid[0])
 		snprintf(buf, size, "%s %s owner %s%s (%s)", ns, how, owner, user, uid);
 	else if (owner[0])

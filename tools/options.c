@@ -129,13 +129,14 @@ static void usage(const struct nstool *tool)
 		printf(" %10s  %s\n", nstool_columns[i].name, nstool_columns[i].help);
 }
 
-/* A list option with an unknown or empty item. */
-static void bad_item(const struct nstool *tool, const char *opt, const char *list, const char *bad, const char *what)
+/* A list option with an unknown or empty item; @known says what the items may be. */
+static void bad_item(const struct nstool *tool, const char *opt, const char *list, const char *bad, const char *what,
+		     const char *known)
 {
 	if (bad[0])
-		fprintf(stderr, "%s: %s: unknown %s '%s' in '%s'\n", tool->name, opt, what, bad, list);
+		fprintf(stderr, "%s: %s: unknown %s '%s' in '%s' (%s)\n", tool->name, opt, what, bad, list, known);
 	else
-		fprintf(stderr, "%s: %s: an empty %s in '%s'\n", tool->name, opt, what, list);
+		fprintf(stderr, "%s: %s: an empty %s in '%s' (%s)\n", tool->name, opt, what, list, known);
 }
 
 /* "SECONDS" as milliseconds, 0.001 ... 3600; -1 for anything else. */
@@ -214,7 +215,7 @@ int nstool_options(const struct nstool *tool, int argc, char **argv, struct opts
 				return 1;
 			}
 			if (m < 0) {
-				bad_item(tool, "-o", optarg, bad, "column (see --help)");
+				bad_item(tool, "-o", optarg, bad, "column", "see --help");
 				return 1;
 			}
 			custom_columns = true;
@@ -222,7 +223,7 @@ int nstool_options(const struct nstool *tool, int argc, char **argv, struct opts
 		case 's':
 			m = nstool_parse_sources(optarg, &bad);
 			if (m < 0) {
-				bad_item(tool, "-s", optarg, bad, "source (procs, threads, fds, mounts, hierarchy)");
+				bad_item(tool, "-s", optarg, bad, "source", "procs, threads, fds, mounts, hierarchy");
 				return 1;
 			}
 			o->sources = (unsigned)m;
@@ -246,8 +247,8 @@ int nstool_options(const struct nstool *tool, int argc, char **argv, struct opts
 			if (c == 't') {
 				m = nstool_parse_types(optarg, &bad);
 				if (m < 0 || (m & LXNS_USER)) {
-					bad_item(tool, "-t", optarg, m < 0 ? bad : "user",
-						 "type (cgroup, ipc, mnt, net, pid, time, uts)");
+					bad_item(tool, "-t", optarg, m < 0 ? bad : "user", "type",
+						 "cgroup, ipc, mnt, net, pid, time, uts");
 					return 1;
 				}
 				o->owned_types = m;

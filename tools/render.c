@@ -73,6 +73,15 @@ static int print_table(const struct lxns_snapshot *snap, const struct nstool *to
 	     root = lxns_snapshot_next_root(snap, tool->tree_type, root))
 		if (add_lines(tb, NULL, root, tool, o) < 0)
 			goto out;
+	/* What would be listed under an owner that could not be learned stands at the top. */
+	if (o->details)
+		lxns_snapshot_foreach(snap, root) {
+			struct lxns_node *owner;
+
+			if ((lxns_node_type(root) & o->owned_types) && lxns_node_get_owner(root, &owner) == -ENODATA &&
+			    add_lines(tb, NULL, root, tool, o) < 0)
+				goto out;
+		}
 	r = scols_print_table(tb) < 0 ? -EIO : 0;
 out:
 	scols_unref_table(tb);
