@@ -302,9 +302,9 @@ int lxns_fd_handle(int fd, struct lxns_handle *ret_handle);
 int lxns_handle_open(const struct lxns_handle *handle, struct lxns_ns **ret_ns);
 
 /* Printable form "nsfs:<type hex>:<data hex>" (lowercase hex, the type without leading zeros)
- * and back. lxns_handle_format() needs @size >= LXNS_HANDLE_STRING_MAX (else -ENOBUFS);
- * lxns_handle_parse() takes exactly what lxns_handle_format() writes and returns -EINVAL for
- * anything else. */
+ * and back. lxns_handle_format() needs @size >= LXNS_HANDLE_STRING_MAX (else -ENOBUFS) and a
+ * handle of 16 ... LXNS_HANDLE_MAX bytes (else -EINVAL); lxns_handle_parse() takes exactly what
+ * lxns_handle_format() writes and returns -EINVAL for anything else. */
 int lxns_handle_format(const struct lxns_handle *handle, char *buf, size_t size);
 int lxns_handle_parse(const char *s, struct lxns_handle *ret_handle);
 

@@ -68,7 +68,7 @@ LXNS_EXPORT int lxns_handle_format(const struct lxns_handle *handle, char *buf, 
 {
 	size_t n;
 
-	if (!handle || !buf || handle->len > LXNS_HANDLE_MAX)
+	if (!handle || !buf || handle->len < LXNS_NSFS_HANDLE_MIN || handle->len > LXNS_HANDLE_MAX)
 		return -EINVAL;
 	if (size < LXNS_HANDLE_STRING_MAX)
 		return -ENOBUFS;
@@ -87,15 +87,24 @@ static int hex_digit(char c)
 	return -1;
 }
 
+/* Exactly what lxns_handle_format() writes: "nsfs:", the type in lowercase hex without leading
+ * zeros (at most 8 digits), ":", then LXNS_NSFS_HANDLE_MIN ... LXNS_HANDLE_MAX bytes as pairs of
+ * lowercase hex digits, and the end. */
 LXNS_EXPORT int lxns_handle_parse(const char *s, struct lxns_handle *ret_handle)
 {
 	struct lxns_handle h = { 0 };
-	unsigned type;
-	int n = 0;
+	uint32_t type = 0;
+	int digits = 0;
 
-	if (!s || sscanf(s, "nsfs:%x:%n", &type, &n) != 1 || n == 0 || type > 0xff)
+	if (!s || strncmp(s, "nsfs:", 5) != 0)
 		return -EINVAL;
-	s += n;
+	for (s += 5; hex_digit(*s) >= 0; s++, digits++) {
+		if (digits == 8 || (digits == 1 && type == 0))
+			return -EINVAL; /* too long, or a leading zero */
+		type = type << 4 | (uint32_t)hex_digit(*s);
+	}
+	if (digits == 0 || *s++ != ':')
+		return -EINVAL;
 	while (*s) {
 		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
 

@@ -154,6 +154,10 @@ int lxns__opts_check(const void *opts, size_t sz, size_t known);
 #define LXNS_OPT(opts, field, fallback)                                                           \
 	((opts)->sz >= offsetof(typeof(*(opts)), field) + sizeof((opts)->field) ? (opts)->field : (fallback))
 
+/* limits.c: strict decimal parse of a limit (fuzzed): blanks around, one trailing newline,
+ * digits, nothing else; 0 ... INT_MAX. 0 or -EINVAL. */
+int lxns__parse_limit(const char *s, long *ret);
+
 /* ident.c */
 int lxns__path_ident(int dirfd, const char *path, struct lxns_ident *ret_ident);
 

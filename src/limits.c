@@ -18,8 +18,7 @@ static int limit_path(int type, char *buf, size_t size)
 	return 0;
 }
 
-/* Strict decimal parse of a limit: blanks around, digits, nothing else; 0 ... INT_MAX. */
-static int parse_limit(const char *s, long *ret)
+int lxns__parse_limit(const char *s, long *ret)
 {
 	const char *p = s;
 	long v = 0;
@@ -58,7 +57,7 @@ LXNS_EXPORT int lxns_limit_get(int type, long *ret_limit)
 	if (n < 0)
 		return lxns__neg_errno();
 	buf[n] = '\0';
-	return parse_limit(buf, ret_limit) < 0 ? -EIO : 0;
+	return lxns__parse_limit(buf, ret_limit) < 0 ? -EIO : 0;
 }
 
 LXNS_EXPORT int lxns_limit_set(int type, long limit)
@@ -87,6 +86,6 @@ LXNS_EXPORT int lxns_limit_set_string(int type, const char *limit)
 
 	if (!limit || !lxns__is_one_type(type))
 		return -EINVAL;
-	r = parse_limit(limit, &v);
+	r = lxns__parse_limit(limit, &v);
 	return r < 0 ? r : lxns_limit_set(type, v);
 }

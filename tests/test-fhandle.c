@@ -80,10 +80,15 @@ TEST(malformed_handles_and_strings)
 	struct lxns_handle h = { .handle_type = 0xf1, .len = 16 }, out;
 	struct lxns_ns *ns = NULL;
 	char small[8];
+#define D32 "00000000000000000000000000000000" /* 16 bytes of data */
 	static const char *bad[] = {
 		"", "nsfs", "nsfs:f1", "nsfs:f1:", "nsfs:f1:00", "nsfs:f1:0g000000000000000000000000000000",
-		"nsfs:f1:0000000000000000000000000000000", "xfs:f1:00000000000000000000000000000000",
-		"nsfs:1ff:00000000000000000000000000000000",
+		"nsfs:f1:0000000000000000000000000000000", "xfs:f1:" D32,
+		/* What lxns_handle_format() never writes. */
+		"nsfs:F1:" D32, "nsfs: f1:" D32, "nsfs:+f1:" D32, "nsfs:0xf1:" D32, "nsfs:0f1:" D32,
+		"nsfs:f1:" D32 "\n", "nsfs:f1:" D32 " ", "nsfs:f1:" "000000000000000000000000000000AA",
+		"nsfs:f1: " D32, "nsfs:100000000:" D32, "nsfs::" D32, "NSFS:f1:" D32,
+		"nsfs:f1:" D32 D32 D32 D32 "00", /* 65 bytes */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -91,6 +96,19 @@ TEST(malformed_handles_and_strings)
 			FAIL("\"%s\" was not rejected with EINVAL", bad[i]);
 	CHECK_ERR(lxns_handle_parse(NULL, &out), EINVAL);
 	CHECK_ERR(lxns_handle_format(&h, small, sizeof(small)), ENOBUFS);
+	/* What it writes it takes back, whatever the type. */
+	static const int types[] = { 0, 0xf1, 0x1ff, -1 };
+	char text[LXNS_HANDLE_STRING_MAX];
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct lxns_handle any = { .handle_type = types[i], .len = LXNS_HANDLE_MAX };
+		memset(any.data, (int)(0x11 * i), sizeof(any.data));
+		CHECK_OK(lxns_handle_format(&any, text, sizeof(text)));
+		CHECK_OK(lxns_handle_parse(text, &out));
+		CHECK(out.handle_type == any.handle_type && out.len == any.len && !memcmp(out.data, any.data, any.len));
+	}
+	h.len = 15;
+	CHECK_ERR(lxns_handle_format(&h, text, sizeof(text)), EINVAL);
+	h.len = 16;
 	/* An id no namespace ever had. */
 	memset(h.data, 0xff, 8);
 	CHECK_ERR(lxns_handle_open(&h, &ns), ESTALE);

@@ -20,7 +20,10 @@ bool lxns__parse_ns_link(const char *text, int *ret_type, uint64_t *ret_ino)
 	type = lxns_type_from_name(name);
 	if (type < 0)
 		return false;
-	/* Decimal digits only, no sign, no blanks, no overflow, then "]" and the end. */
+	/* Decimal digits only, no sign, no blanks, no leading zero, no overflow, then "]" and the
+	 * end: the kernel's "%s:[%u]" and nothing else. */
+	if (colon[2] == '0')
+		return false;
 	for (p = colon + 2; *p >= '0' && *p <= '9'; p++) {
 		if (ino > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
 			return false;
