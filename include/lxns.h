@@ -258,8 +258,11 @@ int lxns_unshare(int mask);
  * children to come, i.e. pid_for_children / time_for_children). A new pid namespace has no
  * process until the caller forks: its handle comes from the pidfd ioctls (since Linux 6.11; from
  * a thread other than the main one, since the thread pidfds of Linux 6.9 as well). Where they are
- * missing, LXNS_PID gives -EOPNOTSUPP before anything is unshared. Errors as lxns_unshare(),
- * and -EOPNOTSUPP. */
+ * missing, LXNS_PID gives -EOPNOTSUPP before anything is unshared. What could fail after the
+ * unshare is had before it; should opening the new namespace fail all the same, the old one is
+ * entered again, and only for a user namespace, which cannot be left, is the result
+ * -ENOTRECOVERABLE: the caller is in the new one. Errors as lxns_unshare(), -EOPNOTSUPP, -EMFILE,
+ * -ENOMEM, -ENOTRECOVERABLE. */
 int lxns_unshare_ns(int type, struct lxns_ns **ret_ns);
 
 /* ------------------------------------------------------------------------------------------------

@@ -45,30 +45,31 @@ static _Noreturn void run_fn(struct run_shared *sh, size_t cap, lxns_run_fn fn, 
 	_exit(code & 0xff);
 }
 
+/* The child: join, then run @fn in a process of its own (inside the target's pid namespace when
+ * it joined one), whose wait status it leaves in shared memory. Non-dumpable from the start: root
+ * of the target's user namespace must not ptrace it and forge the result. */
 static _Noreturn void run_child(struct run_shared *sh, size_t cap, const struct lxns_target *target,
 				lxns_run_fn fn, void *arg, pid_t parent)
 {
 	pid_t pid;
 	int r, status;
 
-	if (!tie_to_parent(parent))
+	if (!tie_to_parent(parent) || prctl(PR_SET_DUMPABLE, 0) < 0)
 		_exit(127);
+	/* The caller may ignore SIGCHLD; we are ours to wait for our child. */
+	signal(SIGCHLD, SIG_DFL);
 	r = lxns_enter(target);
 	if (r < 0) {
 		sh->err = r;
 		_exit(127);
 	}
-	if (!(r & LXNS_PID))
-		run_fn(sh, cap, fn, arg);
-
-	/* setns() into a pid namespace only places our children in it. */
 	pid = fork();
 	if (pid < 0) {
 		sh->err = lxns__neg_errno();
 		_exit(127);
 	}
 	if (pid == 0) {
-		if (!tie_to_parent(0))
+		if (!tie_to_parent(r & LXNS_PID ? 0 : getppid()))
 			_exit(127);
 		run_fn(sh, cap, fn, arg);
 	}
@@ -103,13 +104,19 @@ LXNS_EXPORT int lxns_run(const struct lxns_target *target, lxns_run_fn fn, void 
 	pid = fork();
 	if (pid == 0)
 		run_child(sh, cap, target, fn, arg, parent);
+	/* A caller that ignores SIGCHLD has its children reaped for it: then waitpid() waits for the
+	 * child's end and says ECHILD, and the status is the one the child left. */
+	bool waited = pid > 0 && wait_for(pid, &status) == pid;
 	if (pid < 0)
 		r = lxns__neg_errno();
-	else if (wait_for(pid, &status) < 0)
+	else if (!waited && errno != ECHILD)
 		r = lxns__neg_errno();
 	else if (sh->err)
 		r = sh->err;
+	else if (!sh->have_status && !waited)
+		r = -ECHILD; /* reaped for the caller before it could say */
 	else {
+		/* The status of the process that ran @fn; of the child, if it was killed first. */
 		status = sh->have_status ? sh->status : status;
 		if (buf) {
 			size_t n = WIFEXITED(status) ? sh->len : 0;

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,7 +27,6 @@ static struct {
 } tests[MAX_TESTS];
 static int n_tests;
 static int msg_fd = -1; /* in a test child: where failure and skip messages go */
-static pid_t test_pid;  /* in a test child: the test's own process */
 
 void harness_register(const char *name, harness_fn fn)
 {
@@ -44,8 +45,9 @@ static _Noreturn void finish(int code, const char *prefix, const char *fmt, va_l
 	strcat(buf, "\n");
 	if (msg_fd >= 0 && write(msg_fd, buf, strlen(buf)) < 0)
 		code = 1;
-	/* A helper process (a fork inside the test) reports through its exit code only. */
-	_exit(getpid() == test_pid ? code : 1);
+	/* A process the test forked reports through its exit code too: harness_wait_ok() passes a
+	 * skip on as a skip. */
+	_exit(code);
 }
 
 void harness_fail(const char *file, int line, const char *fmt, ...)
@@ -162,7 +164,6 @@ static int run_one(int i)
 		free(mounts_before); /* the runner's, not the test's */
 		close(pipefd[0]);
 		msg_fd = pipefd[1];
-		test_pid = getpid();
 		alarm(TEST_TIMEOUT);
 		before = count_fds();
 		tests[i].fn();
@@ -355,12 +356,28 @@ void harness_require_unshare(int flags)
 		SKIP("cannot unshare %#x here", flags);
 }
 
+bool harness_have_pidfd_ioctls(void)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0), fd;
+
+	if (pidfd < 0)
+		return false;
+	fd = ioctl(pidfd, _IO(0xFF, 4), 0); /* PIDFD_GET_NET_NAMESPACE */
+	close(pidfd);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 void harness_wait_ok(pid_t pid)
 {
 	int status;
 
 	if (waitpid(pid, &status, 0) < 0)
 		FAIL("waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP)
+		SKIP("(in child %d)", (int)pid); /* its reason is its own message */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		FAIL("child %d failed (status %#x)", (int)pid, status);
 }

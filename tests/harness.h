@@ -115,7 +115,11 @@ void harness_require_unshare(int flags);
 pid_t harness_thread_in_own_uts(void);
 void harness_thread_stop(void);
 
-/* Wait for a forked child and fail unless it exited with 0 (its failure message is its own). */
+/* Whether the kernel has the pidfd namespace ioctls (PIDFD_GET_*_NAMESPACE, since 6.11). */
+bool harness_have_pidfd_ioctls(void);
+
+/* Wait for a forked child and fail unless it exited with 0 (its failure message is its own);
+ * a child that skipped makes the test skip. */
 void harness_wait_ok(pid_t pid);
 
 #endif

@@ -78,16 +78,25 @@ TEST(open_pid_for_children)
 		pid_t child;
 
 		CHECK_SYS(unshare(CLONE_NEWPID));
-		/* Before the first process of the new namespace exists, /proc does not show it. */
+		/* Before the first process of the new namespace exists, /proc does not show it; the
+		 * pidfd ioctls (6.11) do. */
+		if (!harness_have_pidfd_ioctls()) {
+			CHECK_ERR(lxns_ns_open_pid(getpid(), LXNS_PID, LXNS_FOR_CHILDREN, &ns), ENOENT);
+			CHECK_ERR(lxns_ns_open_self(LXNS_PID, LXNS_FOR_CHILDREN, &ns), ENOENT);
+		} else {
+			CHECK_OK(lxns_ns_open_pid(getpid(), LXNS_PID, LXNS_FOR_CHILDREN, &ns));
+			CHECK(handle_ino(ns) != harness_link_ino("/proc/self/ns/pid"));
+			lxns_ns_free(ns);
+		}
+		child = CHECK_SYS(fork());
+		if (child == 0)
+			_exit(0);
+		harness_wait_ok(child);
 		CHECK_OK(lxns_ns_open_pid(getpid(), LXNS_PID, LXNS_FOR_CHILDREN, &ns));
 		CHECK_OK(lxns_ns_open_self(LXNS_PID, LXNS_FOR_CHILDREN, &self_children));
 		CHECK_OK(lxns_ns_open_self(LXNS_PID, 0, &now));
 		CHECK_EQ(handle_ino(ns), handle_ino(self_children));
 		CHECK(handle_ino(ns) != handle_ino(now));
-		child = CHECK_SYS(fork());
-		if (child == 0)
-			_exit(0);
-		harness_wait_ok(child);
 		CHECK_EQ(handle_ino(ns), harness_link_ino("/proc/self/ns/pid_for_children"));
 		lxns_ns_free(ns);
 		lxns_ns_free(now);

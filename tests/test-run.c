@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,6 +173,36 @@ TEST(run_unprivileged_into_root_namespaces_is_refused)
 		harness_drop_privileges();
 		LXNS_OPTS(lxns_target, t, .pid = h.pid);
 		CHECK_ERR(lxns_run(&t, report, &code, NULL, NULL, &status), EACCES);
+		_exit(0);
+	}
+	harness_wait_ok(pid);
+	helper_kill(&h);
+}
+
+static int dumpable_and_exit(void *arg, void *buf, size_t size, size_t *ret_len)
+{
+	(void)arg, (void)buf, (void)size, (void)ret_len;
+	return prctl(PR_GET_DUMPABLE) == 0 ? 7 : 1;
+}
+
+/* A caller that ignores SIGCHLD (its children reaped for it) gets the status all the same; the
+ * code runs in a process no one in the target's namespaces may ptrace (not dumpable). */
+TEST(run_with_sigchld_ignored_and_not_dumpable)
+{
+	harness_require_unshare(CLONE_NEWUTS);
+	struct helper h = helper_spawn(LXNS_UTS, false);
+	pid_t pid = CHECK_SYS(fork());
+
+	if (pid == 0) {
+		LXNS_OPTS(lxns_target, t, .pid = h.pid);
+		int status = 0;
+
+		for (int i = 0; i < 2; i++) {
+			struct sigaction sa = { .sa_handler = i ? SIG_DFL : SIG_IGN, .sa_flags = i ? SA_NOCLDWAIT : 0 };
+			CHECK_SYS(sigaction(SIGCHLD, &sa, NULL));
+			CHECK_OK(lxns_run(&t, dumpable_and_exit, NULL, NULL, NULL, &status));
+			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+		}
 		_exit(0);
 	}
 	harness_wait_ok(pid);
