@@ -340,8 +340,9 @@ int lxns_unpin(const char *path, unsigned flags);
 int lxns_tree_clone(const char *path, unsigned flags);
 
 /* Attach a detached tree (from lxns_tree_clone()) at @target (move_mount(2)). The fd stays the
- * caller's to close. Errors: -EBADF, -ENOENT, -EINVAL (not a detached tree, e.g. attached
- * already), -EPERM, and those of move_mount(2). */
+ * caller's to close. A tree attached already is moved, as move_mount(2) moves any mount the fd
+ * names. Errors: -EBADF, -ENOENT, -EINVAL (not the root of a mount), -ELOOP (moved onto
+ * itself), -EPERM, -EOPNOTSUPP (before Linux 5.2), and those of move_mount(2). */
 int lxns_tree_attach(int tree_fd, const char *target);
 
 /* Clone the mount (tree) at @source and attach it at @target, like mount --bind / --rbind (a
@@ -388,16 +389,19 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * a node without a parent is the top, or counted there.
  *
  * Processes, threads and their namespace fds are read from /proc, or, when the caller may load
- * BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and the kernel has BTF, all at once
- * from the kernel's task list by two BPF iterators this library builds for the running kernel
- * (with every namespace's owner and parent chain read in the same pass): the same namespaces,
- * several times faster. Where that is not possible (or flags say LXNS_DISCOVER_NO_BPF), /proc is
- * read instead; lxns_set_log() tells why.
+ * BPF programs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN) and the kernel has BTF, task
+ * iterators and bpf_loop() (since Linux 5.17), all at once from the kernel's task list by two
+ * BPF iterators this library builds for the running kernel (with every namespace's owner and
+ * parent chain read in the same pass): the same namespaces, several times faster. Where that is
+ * not possible (or flags say LXNS_DISCOVER_NO_BPF), /proc is read instead; lxns_set_log() tells
+ * why.
  *
  * Bind mounts are found in mountinfo, which names each nsfs mount's namespace; a mount whose
  * namespace was seen nowhere else is opened to learn its owner, from a helper process inside the
- * mount namespace, without following symlinks or leaving the namespace's root, checked to be
- * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline.
+ * mount namespace, without following symlinks or leaving the namespace's root (openat2(), since
+ * Linux 5.6; one component at a time before, and for paths longer than PATH_MAX), checked to be
+ * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline. The
+ * calling process forks those helpers (at most 16 at once) only when there are such mounts.
  */
 struct lxns_snapshot;
 struct lxns_node;

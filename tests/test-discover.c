@@ -617,40 +617,71 @@ TEST(unprivileged_scan_completes_and_reports_what_it_could_not_read)
 	harness_wait_ok(pid);
 }
 
-/* Processes and namespaces come and go during the scans; every scan completes. */
-TEST(scans_complete_during_process_churn)
+/* A process that forks @one over and over, reaping what it leaves, until stop_churn(). */
+struct churn {
+	pid_t pid;
+	int stop; /* closing it stops the churn */
+};
+
+static struct churn start_churn(void (*one)(void))
 {
-	harness_require_unshare(CLONE_NEWNET | CLONE_NEWUTS);
 	int stop[2];
+	pid_t pid;
 
 	CHECK_SYS(pipe2(stop, O_CLOEXEC | O_NONBLOCK));
-	pid_t churn = CHECK_SYS(fork());
-	if (churn == 0) {
+	pid = CHECK_SYS(fork());
+	if (pid == 0) {
 		char byte;
 
 		close(stop[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned grandchildren come back to be reaped */
 		/* Until the test closes the pipe (read gives 0): no child is ever left behind. */
 		while (read(stop[0], &byte, 1) != 0) {
-			pid_t c = fork();
-			if (c == 0) {
-				if (unshare(CLONE_NEWNET | CLONE_NEWUTS) == 0)
-					usleep(200);
-				_exit(0);
-			}
-			if (c > 0)
-				waitpid(c, NULL, 0);
+			one();
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
 		}
+		while (wait(NULL) > 0)
+			;
 		_exit(0);
 	}
 	close(stop[0]);
+	return (struct churn){ .pid = pid, .stop = stop[1] };
+}
+
+static void stop_churn(struct churn *c)
+{
+	close(c->stop);
+	harness_wait_ok(c->pid);
+}
+
+/* A process in new net and uts namespaces for 200 us. */
+static void short_lived_namespaces(void)
+{
+	pid_t c = fork();
+
+	if (c == 0) {
+		if (unshare(CLONE_NEWNET | CLONE_NEWUTS) == 0)
+			usleep(200);
+		_exit(0);
+	}
+	if (c > 0)
+		waitpid(c, NULL, 0);
+}
+
+/* Processes and namespaces come and go during the scans; every scan completes. */
+TEST(scans_complete_during_process_churn)
+{
+	harness_require_unshare(CLONE_NEWNET | CLONE_NEWUTS);
+	struct churn c = start_churn(short_lived_namespaces);
+
 	for (int i = 0; i < 40; i++) { /* the two ways in turn */
 		struct lxns_snapshot *s = discover_flags(0, i % 2 ? LXNS_DISCOVER_NO_BPF : 0);
 		CHECK(lxns_snapshot_stat(s, LXNS_STAT_NAMESPACES) > 0);
 		lxns_snapshot_free(s);
 	}
-	close(stop[1]);
-	harness_wait_ok(churn);
+	stop_churn(&c);
 }
 
 /* Every node's owner and parent are known (or there is none: the top, a flat type's parent),
@@ -690,8 +721,10 @@ static void short_lived_owner_only_chain(void)
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 
-	if (child != 0)
+	if (child != 0) {
+		usleep(2000);
 		return;
+	}
 	if (unshare(CLONE_NEWUSER) < 0)
 		_exit(1);
 	harness_map_root(uid, gid);
@@ -713,27 +746,8 @@ TEST(owner_only_chains_under_short_lived_processes_give_no_false_root)
 	CHECK_OK(lxns_current_ident(LXNS_USER, &user));
 	if (geteuid() != 0 || user.ino != 0xEFFFFFFDU)
 		SKIP("needs root in the initial user namespace (one root is what the kernel has only there)");
-	int stop[2];
+	struct churn c = start_churn(short_lived_owner_only_chain);
 
-	CHECK_SYS(pipe2(stop, O_CLOEXEC | O_NONBLOCK));
-	pid_t churn = CHECK_SYS(fork());
-	if (churn == 0) {
-		char byte;
-
-		close(stop[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		prctl(PR_SET_CHILD_SUBREAPER, 1); /* the grandchildren come back to be reaped */
-		while (read(stop[0], &byte, 1) != 0) {
-			short_lived_owner_only_chain();
-			usleep(2000);
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
-		}
-		while (wait(NULL) > 0)
-			;
-		_exit(0);
-	}
-	close(stop[0]);
 	usleep(50000);
 	for (int i = 0; i < 200; i++) {
 		struct lxns_snapshot *s = discover_flags(0, i % 2 ? LXNS_DISCOVER_NO_BPF : 0);
@@ -745,8 +759,7 @@ TEST(owner_only_chains_under_short_lived_processes_give_no_false_root)
 		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
 		lxns_snapshot_free(s);
 	}
-	close(stop[1]);
-	harness_wait_ok(churn);
+	stop_churn(&c);
 }
 
 /* The edges' reasons: the top is -EPERM, a flat type's parent -EINVAL, an owner the sources did

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import errno
 import os
-import warnings
 from typing import ClassVar, Literal, Self
 
 from . import _lxns
+from ._owned import OwnedFd
 
 __all__ = [
     "CgroupNamespace",
@@ -31,13 +31,11 @@ __all__ = [
 ]
 
 
-class BaseNamespace:
+class BaseNamespace(OwnedFd):
     """Base namespace class for all namespaces. Should not be used directly."""
 
     NAMESPACE_CONSTANT: ClassVar[int] = -1
     NAMESPACE_PROC_NAME: ClassVar[str] = "\0"
-
-    _fd = -1
 
     def __init__(self, fd: int, closefd: bool = True) -> None:
         """Wrap fd, a namespace of this class's type; with closefd, close() closes it.
@@ -149,22 +147,8 @@ class BaseNamespace:
         """
         return _lxns.handle(self.fileno())
 
-    def close(self) -> None:
-        """Close the fd (when the object owns it). Later calls do nothing."""
-        fd, self._fd = self._fd, -1
-        if fd >= 0 and self._closefd:
-            os.close(fd)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if self._fd >= 0:
-            warnings.warn(f"unclosed namespace {self!r}", ResourceWarning, source=self)
-            self.close()
+    def _unclosed_text(self) -> str:
+        return f"namespace {self!r}"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.ns_id if self._fd >= 0 else 'closed'}>"
