@@ -191,6 +191,34 @@ TEST(hidden_intermediate_user_namespace)
 	kill_wait(pid);
 }
 
+/* Hundreds of them at once: the BPF pass's output fills the kernel's buffer several times over,
+ * and the task whose records would overflow it is run again at the next read (its map updates
+ * made already); every middle namespace is still described, with its parent. */
+TEST(many_hidden_intermediate_user_namespaces)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	enum { N = 300 };
+	pid_t pids[N];
+	uint64_t top = link_of(getpid(), "user");
+
+	for (int k = 0; k < N; k++)
+		pids[k] = spawn(unshare_user_twice, NULL);
+	for (int round = 0; round < 3; round++) {
+		struct lxns_snapshot *s = discover(0);
+		for (int k = 0; k < N; k++) {
+			struct lxns_node *in = node_of(s, link_of(pids[k], "user")), *m = lxns_node_parent(in);
+
+			if (!m || lxns_node_parent(m) != node_of(s, top))
+				FAIL("round %d: the middle of process %d's chain: %s", round, (int)pids[k],
+				     m ? "its parent is lost" : "lost");
+		}
+		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
+		lxns_snapshot_free(s);
+	}
+	for (int k = 0; k < N; k++)
+		kill_wait(pids[k]);
+}
+
 /* Create a network namespace, keep an fd on it and go back to the original one. */
 static void hold_netns_by_fd(void *arg)
 {

@@ -156,31 +156,29 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
  * first: the verifier wants the stack written before it is read, and a member this kernel
  * lacks must read as 0. */
 #define REC(type, field) (-(int)sizeof(struct rec_task) + (int)offsetof(struct type, field))
-#define SLOT(k) (-(int)sizeof(struct rec_task) - 8 * ((k) + 1)) /* scratch, k = 0 ... 2 */
+#define SLOT(k) (-(int)sizeof(struct rec_task) - 8 * ((k) + 1)) /* scratch, k = 0 ... 5 */
+#define SLOT_NSPROXY 3  /* the task's nsproxy */
+#define SLOT_OWN(i) (4 + ((i) == S_TIME)) /* its pid (i = S_PID) and time (S_TIME) namespaces */
 
 /* The walk up user namespace chains that no task or file record describes: the chain under way
  * (ptr, 0 when none) and the user namespaces whose chains are still to come. The callback writes
  * one namespace per call, or takes the next pending one, shifting the rest down. */
-#define PENDING 9
 struct walk {
 	uint64_t seq; /* the iterator's seq_file, for bpf_seq_write() */
 	uint64_t ptr;
 	uint64_t pending[PENDING];
 };
-#define WALK_AT (SLOT(2) - (int)sizeof(struct walk))
+#define WALK_AT (SLOT(5) - (int)sizeof(struct walk))
 #define WALK(field) (WALK_AT + (int)offsetof(struct walk, field))
 #define STACK_USED (-WALK_AT)
 
-/* The callback's own stack: a namespace record, a scratch slot, the map's key and value. */
+/* The callback's own stack: a namespace record, a scratch slot, the map's key and value (the
+ * inode, then the id, of the namespace written). */
 #define CB_REC (-(int)sizeof(struct rec_ns))
 #define CB_SLOT (CB_REC - 8)
 #define CB_KEY (CB_REC - 16)
-#define CB_VAL (CB_REC - 24)
+#define CB_VAL (CB_REC - 32)
 #define CB_STACK_USED (-CB_VAL)
-
-/* Calls of the callback per run: a chain is at most 33 long (32 levels below the initial user
- * namespace), and each pending one takes one more call to start. */
-#define WALK_STEPS ((PENDING + 1) * 34)
 
 static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
@@ -235,6 +233,13 @@ static void ret(struct prog *p, int value)
 static int jump_if(struct prog *p, int op, int dst, int imm)
 {
 	emit(p, BPF_JMP | op | BPF_K, dst, 0, 0, imm);
+	return p->n - 1;
+}
+
+/* The same against register @src. */
+static int jump_if_reg(struct prog *p, int op, int dst, int src)
+{
+	emit(p, BPF_JMP | op | BPF_X, dst, src, 0, 0);
 	return p->n - 1;
 }
 
@@ -295,17 +300,20 @@ static void load_seq(struct prog *p)
 }
 
 /* R7 = the context's pointer at @ctx_off; returns the jump to take to the exit when it is NULL
- * (the last call, which ends the iteration). The stack is zeroed first (by zero_unknown(): one
- * helper call rather than a store per slot, each of which the verifier would track). */
+ * (the last call, which ends the iteration). */
 static int prologue(struct prog *p, int ctx_off)
 {
-	int jump;
-
 	mov(p, R6, R1);
 	load(p, BPF_DW, R7, R6, ctx_off);
-	jump = jump_if(p, BPF_JEQ, R7, 0);
+	return jump_if(p, BPF_JEQ, R7, 0);
+}
+
+/* Zero the stack before anything else is written to it: the verifier wants the stack written
+ * before it is read, and a member this kernel lacks must read as 0. One helper call rather
+ * than a store per slot, each of which the verifier would track. */
+static void zero_stack(struct prog *p)
+{
 	zero_unknown(p, R10, -STACK_USED, STACK_USED);
-	return jump;
 }
 
 /* Our pid namespace's level (that of the iteration), into scratch slot 2: /proc may belong to
@@ -380,34 +388,55 @@ static void pend(struct prog *p, int k, int skip_reg)
 }
 
 /* The callback of bpf_loop(): R2 the walk. Writes the user namespace at walk.ptr unless written
- * before this scan (the map takes each ns_common address once; a full map says so by another
- * error, and the namespace is written again: more records, never fewer), then moves up to its
- * parent; a written one ends the chain. With no chain under way, takes the first pending one.
- * Returns 1 to stop when nothing is left. */
+ * before this scan, then moves up to its parent; one written before ends the chain. The map
+ * keeps, by ns_common address, the inode and id of what was written: an address met again with
+ * another inode or id is another namespace in freed memory (under churn, a user namespace is
+ * soon made where a dead one was), written again. A full map keeps nothing more: what is not in
+ * it is written again when met (more records, never fewer). With no chain under way, takes the
+ * first pending one. Returns 1 to stop when nothing is left. */
 static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 {
-	int pop, seen, more;
+	int at = CB_REC + (int)offsetof(struct rec_ns, f), pop, seen, absent, other, more;
 
 	mov(p, R6, R2);
 	zero_unknown(p, R10, -CB_STACK_USED, CB_STACK_USED);
 	load(p, BPF_DW, R8, R6, offsetof(struct walk, ptr));
 	pop = jump_if(p, BPF_JEQ, R8, 0);
 
+	/* Its inode and id, the map's value, by its address. */
+	probe(p, CB_VAL, 4, R8, l->ns[S_USER] + l->common_inum);
+	if (l->common_id >= 0)
+		probe(p, CB_VAL + 8, 8, R8, l->ns[S_USER] + l->common_id);
 	mov(p, R2, R8);
 	add_imm(p, R2, l->ns[S_USER]);
 	store(p, BPF_DW, R10, CB_KEY, R2);
+	/* Looked up first (the usual answer: written, by an earlier task of the same chain). */
+	emit(p, BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd);
+	emit(p, 0, 0, 0, 0, 0);
+	mov(p, R2, R10);
+	add_imm(p, R2, CB_KEY);
+	call(p, BPF_FUNC_map_lookup_elem);
+	absent = jump_if(p, BPF_JEQ, R0, 0);
+	load(p, BPF_W, R2, R0, 0);
+	load(p, BPF_W, R3, R10, CB_VAL);
+	other = jump_if_reg(p, BPF_JNE, R2, R3);
+	load(p, BPF_DW, R2, R0, 8);
+	load(p, BPF_DW, R3, R10, CB_VAL + 8);
+	seen = jump_if_reg(p, BPF_JEQ, R2, R3);
+	land(p, absent);
+	land(p, other);
+	/* New, or another namespace where one written was: it takes the place. */
 	emit(p, BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd);
 	emit(p, 0, 0, 0, 0, 0);
 	mov(p, R2, R10);
 	add_imm(p, R2, CB_KEY);
 	mov(p, R3, R10);
 	add_imm(p, R3, CB_VAL);
-	mov_imm(p, R4, BPF_NOEXIST);
+	mov_imm(p, R4, BPF_ANY);
 	call(p, BPF_FUNC_map_update_elem);
-	seen = jump_if(p, BPF_JEQ, R0, -EEXIST);
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, kind), REC_NS);
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, type), LXNS_USER);
-	facts(p, l, CB_REC + (int)offsetof(struct rec_ns, f), CB_SLOT, S_USER, R8, true);
+	facts(p, l, at, CB_SLOT, S_USER, R8, true);
 	load(p, BPF_DW, R1, R6, offsetof(struct walk, seq));
 	seq_write(p, CB_REC, sizeof(struct rec_ns));
 	store(p, BPF_DW, R6, offsetof(struct walk, ptr), R9);
@@ -466,6 +495,7 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 
 	p->n = 0;
 	exit = prologue(p, l->ctx_task);
+	zero_stack(p);
 	store_imm(p, BPF_W, R10, REC(rec_task, kind), REC_TASK);
 	our_level(p, l);
 	deref(p, R3, R7, l->task_pid);
@@ -480,9 +510,10 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 	deref(p, R8, R8, l->cred_user_ns);
 	facts(p, l, REC(rec_task, ns[S_USER]), SLOT(0), S_USER, R8, true);
 	pend(p, k++, -1);
+	deref_via(p, SLOT(SLOT_NSPROXY), R9, R7, l->task_nsproxy); /* kept in its slot */
 	for (int i = 0; i < LXNS_NTYPES + 2; i++) {
 		int type = i == T_PID_CHILDREN ? LXNS_PID : i == T_TIME_CHILDREN ? LXNS_TIME : lxns__type_at(i);
-		int ti = lxns__type_index(type);
+		int ti = lxns__type_index(type), skip = -1;
 
 		if (i == S_USER || l->ns[ti] < 0)
 			continue;
@@ -496,8 +527,15 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 				  i == T_TIME_CHILDREN ? l->nsproxy_time_children : l->nsproxy[i];
 			if (off < 0)
 				continue;
-			deref(p, R9, R7, l->task_nsproxy);
+			load(p, BPF_DW, R9, R10, SLOT(SLOT_NSPROXY));
 			deref(p, R9, R9, off);
+		}
+		if (i == S_PID || i == S_TIME)
+			store(p, BPF_DW, R10, SLOT(SLOT_OWN(i)), R9);
+		if (i == T_PID_CHILDREN || i == T_TIME_CHILDREN) {
+			/* Usually the task's own: then nothing to say (its inode stays 0). */
+			load(p, BPF_DW, R2, R10, SLOT(SLOT_OWN(ti)));
+			skip = jump_if_reg(p, BPF_JEQ, R9, R2);
 			if (i == T_PID_CHILDREN && l->pid_reaper >= 0)
 				probe(p, REC(rec_task, pid_children_reaper), 8, R9, l->pid_reaper);
 		}
@@ -505,6 +543,8 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 		facts(p, l, REC(rec_task, ns[i]), SLOT(0), ti, R9, true);
 		if (k < PENDING)
 			pend(p, k++, R8);
+		if (skip >= 0)
+			land(p, skip);
 	}
 	load_seq(p);
 	seq_write(p, REC(rec_task, kind), sizeof(struct rec_task));
@@ -524,6 +564,7 @@ void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd)
 	deref(p, R3, R9, l->inode_sb);
 	deref(p, R2, R3, l->sb_magic);
 	exits[n++] = jump_if(p, BPF_JNE, R2, NSFS_MAGIC);
+	zero_stack(p); /* only now: most files are not on nsfs (R9 is kept by the call) */
 	store_imm(p, BPF_W, R10, REC(rec_file, kind), REC_FILE);
 	our_level(p, l);
 

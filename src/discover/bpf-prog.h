@@ -53,6 +53,14 @@ struct rec_file {
 	struct rec_facts f;
 };
 
+/* The walk of a run (a task, or a file) takes up to PENDING owner chains; a chain is at most 33
+ * long (32 levels below the initial user namespace), and each one takes one more call of its
+ * callback to start. One run writes at most its record and a rec_ns per step: RUN_MAX bytes. */
+#define PENDING 10
+#define WALK_STEPS ((PENDING + 1) * 34)
+#define RUN_MAX (sizeof(struct rec_task) + WALK_STEPS * sizeof(struct rec_ns))
+_Static_assert(sizeof(struct rec_file) <= sizeof(struct rec_task), "RUN_MAX bounds both programs");
+
 /* Where the members the programs read lie in this kernel's structs; -1 for one it lacks. */
 struct layout {
 	int task_nsproxy, task_cred, task_pid, task_leader, task_comm;
@@ -88,7 +96,7 @@ struct prog {
 #define LXNS_BTF_CALLBACK 7
 const void *lxns__bpf_prog_btf(size_t *ret_size);
 
-/* Build the task or the file program into @p. @map_fd is a hash map (8-byte keys, 1-byte
+/* Build the task or the file program into @p. @map_fd is a hash map (8-byte keys, 16-byte
  * values) the programs share to write each namespace once. */
 void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd);
 void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd);

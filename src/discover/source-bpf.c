@@ -24,7 +24,7 @@ static int bpf_call(int cmd, union bpf_attr *a)
 	return fd < 0 ? lxns__neg_errno() : fd;
 }
 
-/* The hash map the programs share to write each namespace once. */
+/* The hash map the programs share to write each namespace once: by address, its inode and id. */
 static int map_create(void)
 {
 	union bpf_attr a;
@@ -32,7 +32,7 @@ static int map_create(void)
 	memset(&a, 0, sizeof(a));
 	a.map_type = BPF_MAP_TYPE_HASH;
 	a.key_size = 8;
-	a.value_size = 1;
+	a.value_size = 16;
 	a.max_entries = 4096;
 	a.map_flags = BPF_F_NO_PREALLOC;
 	return bpf_call(BPF_MAP_CREATE, &a);
@@ -123,6 +123,14 @@ static int iter_open(const struct prog *p, uint32_t btf_id, int btf_fd, const ch
 	return iter;
 }
 
+/* The kernel gathers an iterator's output in a buffer of PAGE_SIZE << 3 (since 5.10; the
+ * programs need 5.17) and stops before the next object once a read()'s worth is in; the object
+ * whose output would overflow the buffer is run again at the next read(), its map updates
+ * already made: a namespace its first run marked written would then be written by no one.
+ * Reading at most READ_CHUNK a call, no run starts with less than RUN_MAX of the buffer left. */
+#define READ_CHUNK ((32768 - RUN_MAX) & ~(size_t)4095)
+_Static_assert(READ_CHUNK >= 16384, "reads of a useful size");
+
 struct records {
 	char *data;
 	size_t len, cap;
@@ -137,7 +145,7 @@ static int run(const struct prog *p, uint32_t btf_id, int btf_fd, const char *na
 	for (;;) {
 		ssize_t n;
 
-		if (out->cap - out->len < 65536) {
+		if (out->cap - out->len < READ_CHUNK) {
 			size_t cap = out->cap ? out->cap * 2 : 262144;
 			char *d = realloc(out->data, cap);
 			if (!d)
@@ -145,7 +153,7 @@ static int run(const struct prog *p, uint32_t btf_id, int btf_fd, const char *na
 			out->data = d;
 			out->cap = cap;
 		}
-		n = read(fd, out->data + out->len, out->cap - out->len);
+		n = read(fd, out->data + out->len, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
