@@ -36,7 +36,7 @@ void harness_register(const char *name, harness_fn fn)
 	tests[n_tests++].fn = fn;
 }
 
-static _Noreturn void finish(int code, const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static _Noreturn void finish(int code, const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	int n = snprintf(buf, sizeof(buf), "%s", prefix);

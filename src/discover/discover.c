@@ -25,14 +25,11 @@ static void probe_left(struct scan *sc, struct seen *s)
 		snprintf(path, sizeof(path), "%d/ns/%s", (int)s->found_pid, name);
 	else if (s->found_how == LXNS_FOUND_CHILDREN)
 		snprintf(path, sizeof(path), "%d/ns/%s", (int)s->found_pid, lxns__proc_name(s->type, true));
-	else if (s->found_how == LXNS_FOUND_FD) {
+	else if (s->found_how == LXNS_FOUND_FD)
 		snprintf(path, sizeof(path), "%d/fd/%d", (int)s->found_pid, s->found_fd);
-		int pathfd = openat(sc->proc_fd, path, O_PATH | O_CLOEXEC);
-		lxns__probe(sc, s, lxns__nsfs_reopen(sc->proc_fd, pathfd < 0 ? lxns__neg_errno() : pathfd));
+	else
 		return;
-	} else
-		return;
-	lxns__probe_at(sc, s, sc->proc_fd, path);
+	lxns__probe_link(sc, s, path, s->found_how == LXNS_FOUND_FD && !s->nprocs);
 }
 
 static int check_options(const struct lxns_discover_opts *opts, struct scan *sc)

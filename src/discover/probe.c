@@ -35,7 +35,7 @@ static uint64_t relative(struct scan *sc, int fd, unsigned long request, int typ
 	r = lxns__table_find(sc->t, st.st_ino);
 	if (!r && (sc->sources & LXNS_SRC_HIERARCHY))
 		r = lxns__saw(sc, type, st.st_ino, LXNS_FOUND_HIERARCHY, 0, NULL);
-	if (r && r->probe != PROBE_DONE && depth < DEPTH_MAX)
+	if (r && r->probe != PROBE_DONE && depth < DEPTH_MAX && lxns__claim(sc, r->ino))
 		probe(sc, r, TAKE_FD(rfd), depth + 1);
 	return st.st_ino;
 }
@@ -49,6 +49,7 @@ static void probe(struct scan *sc, struct seen *s, int fd, int depth)
 	if (fd < 0) {
 		char what[64];
 
+		lxns__unclaim(sc, s->ino); /* another sighting may do better */
 		/* Gone (its processes exited): counted if it is left out for that at the end. */
 		if (fd == -ENOENT || fd == -ESRCH) {
 			s->gone = true;
@@ -62,6 +63,7 @@ static void probe(struct scan *sc, struct seen *s, int fd, int depth)
 	}
 	if (fstat(fd, &st) < 0 || st.st_ino != s->ino) {
 		s->gone = true; /* the way to it names another namespace by now */
+		lxns__unclaim(sc, s->ino);
 		close(fd);
 		return;
 	}
@@ -88,12 +90,16 @@ void lxns__probe(struct scan *sc, struct seen *s, int fd)
 	probe(sc, s, fd, 0);
 }
 
-void lxns__probe_at(struct scan *sc, struct seen *s, int dirfd, const char *path)
+void lxns__probe_link(struct scan *sc, struct seen *s, const char *path, bool fd_link)
 {
 	int fd;
 
-	if (s->probe == PROBE_DONE)
+	if (s->probe == PROBE_DONE || !lxns__claim(sc, s->ino))
 		return;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	probe(sc, s, fd < 0 ? lxns__neg_errno() : fd, 0);
+	fd = openat(sc->proc_fd, path, (fd_link ? O_PATH : O_RDONLY | O_NOCTTY | O_NONBLOCK) | O_CLOEXEC);
+	if (fd < 0)
+		fd = lxns__neg_errno();
+	else if (fd_link)
+		fd = lxns__nsfs_reopen(sc->proc_fd, fd);
+	probe(sc, s, fd, 0);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The record layer: one entry per namespace seen, found by inode, and what each source says of
  * it, whatever order the sources run in. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,4 +197,91 @@ void lxns__count_error(struct scan *sc, int err, const char *what)
 		which = LXNS_STAT_VANISHED;
 	sc->stats[which]++;
 	lxns__log(LXNS_LOG_DEBUG, "discover: %s: %s", what, strerror(err));
+}
+
+struct claims {
+	pthread_mutex_t lock;
+	uint64_t *slots; /* open addressing on inode; 0 is free, and no namespace has inode 0 */
+	size_t n, cap;
+};
+
+struct claims *lxns__claims_new(void)
+{
+	struct claims *c = calloc(1, sizeof(*c));
+
+	if (c)
+		pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void lxns__claims_free(struct claims *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	free(c->slots);
+	free(c);
+}
+
+/* The slot of @ino in @slots, or the free one where it would go. */
+static size_t claim_slot(const uint64_t *slots, size_t cap, uint64_t ino)
+{
+	size_t i = slot_of(ino, cap);
+
+	while (slots[i] && slots[i] != ino)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+bool lxns__claim(struct scan *sc, uint64_t ino)
+{
+	struct claims *c = sc->claims;
+	bool mine = true;
+
+	if (!c)
+		return true;
+	pthread_mutex_lock(&c->lock);
+	if ((c->n + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4096;
+		uint64_t *slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			goto out; /* no memory to share: probe it here too */
+		for (size_t k = 0; k < c->cap; k++)
+			if (c->slots[k])
+				slots[claim_slot(slots, cap, c->slots[k])] = c->slots[k];
+		free(c->slots);
+		c->slots = slots;
+		c->cap = cap;
+	}
+	size_t i = claim_slot(c->slots, c->cap, ino);
+	mine = !c->slots[i];
+	if (mine) {
+		c->slots[i] = ino;
+		c->n++;
+	}
+out:
+	pthread_mutex_unlock(&c->lock);
+	return mine;
+}
+
+void lxns__unclaim(struct scan *sc, uint64_t ino)
+{
+	struct claims *c = sc->claims;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	/* Removed by rehashing what follows it in its run, so that lookups stay whole. */
+	size_t i = c->cap ? claim_slot(c->slots, c->cap, ino) : 0;
+	if (c->cap && c->slots[i] == ino) {
+		c->slots[i] = 0;
+		c->n--;
+		for (size_t j = (i + 1) & (c->cap - 1); c->slots[j]; j = (j + 1) & (c->cap - 1)) {
+			uint64_t moved = c->slots[j];
+			c->slots[j] = 0;
+			c->slots[claim_slot(c->slots, c->cap, moved)] = moved;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
 }

@@ -58,9 +58,14 @@ struct table {
 	size_t nslots;
 };
 
+/* Namespaces a worker of a parallel phase is probing or has probed: each is probed by one
+ * worker (the others get its facts when the tables are merged). */
+struct claims;
+
 /* One scanner: the whole discovery, or one worker thread of a parallel phase. */
 struct scan {
 	struct table *t;         /* where sightings go (a worker's own, merged later) */
+	struct claims *claims;   /* shared by a parallel phase's workers; NULL: no other worker */
 	int types;               /* types read from processes and threads */
 	unsigned sources;        /* LXNS_SRC_* */
 	unsigned flags;          /* LXNS_DISCOVER_* */
@@ -98,6 +103,13 @@ void lxns__found_by(struct seen *s, unsigned how, pid_t pid, int fd);
  * and log it at debug level as "@what: strerror". */
 void lxns__count_error(struct scan *sc, int err, const char *what);
 
+/* Claim @ino for probing: false when another worker has. A failed probe gives it back, so that
+ * another sighting may try. */
+bool lxns__claim(struct scan *sc, uint64_t ino);
+void lxns__unclaim(struct scan *sc, uint64_t ino);
+struct claims *lxns__claims_new(void);
+void lxns__claims_free(struct claims *c);
+
 /* --- probe.c -------------------------------------------------------------------------------- */
 
 /* Learn the facts of @s through @fd, a reference on it taken when it was seen (taken over:
@@ -108,9 +120,10 @@ void lxns__count_error(struct scan *sc, int err, const char *what);
  * entry stays unprobed (gone or refused) and the failure is counted. */
 void lxns__probe(struct scan *sc, struct seen *s, int fd);
 
-/* Open @path below @dirfd (a /proc link of the process or fd that showed @s) and probe it,
- * unless it has been probed already. */
-void lxns__probe_at(struct scan *sc, struct seen *s, int dirfd, const char *path);
+/* Open @path below /proc (a namespace link of the process or thread that showed @s; with @fd_link
+ * the link of an open fd, which may name anything by now: opened O_PATH and checked to be nsfs
+ * first) and probe it, unless it has been probed already or another worker claimed it. */
+void lxns__probe_link(struct scan *sc, struct seen *s, const char *path, bool fd_link);
 
 /* --- link.c --------------------------------------------------------------------------------- */
 
@@ -123,11 +136,16 @@ int lxns__link(struct scan *sc, uint64_t nsfs_dev, struct lxns_snapshot **ret_sn
 /* --- workers.c ------------------------------------------------------------------------------ */
 
 /* Run @fn(worker, i) for i in 0 ... @n - 1 on up to as many threads as it is worth (the first on
- * the calling thread), each worker a copy of @sc with a table of its own that is merged into
- * sc->t afterwards; statistics and errors add up in @sc. Returns sc->err. */
-int lxns__parallel(struct scan *sc, size_t n, void (*fn)(struct scan *w, size_t i, void *arg), void *arg);
+ * the calling thread; an item costs @cost processes' scans), each worker a copy of @sc with a
+ * table of its own that is merged into sc->t afterwards; statistics and errors add up in @sc.
+ * Returns sc->err. */
+int lxns__parallel(struct scan *sc, size_t n, size_t cost, void (*fn)(struct scan *w, size_t i, void *arg),
+		   void *arg);
 
 /* --- source-procfs.c ------------------------------------------------------------------------ */
+
+/* readlinkat() of a namespace link ("net:[N]"). 0, or -errno (-EINVAL: not a namespace link). */
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino);
 
 /* Every process in /proc, with its threads and fds as the sources say; in parallel. Notes
  * (LXNS_STAT_PROC_HIDDEN) when /proc hides other users' processes from us. */

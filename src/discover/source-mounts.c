@@ -94,12 +94,22 @@ static void record_mountinfo(struct scan *sc, uint64_t mntns, char *text)
 	}
 }
 
+/* Whether process @pid is in mount namespace @mntns. */
+static bool still_in(struct scan *sc, pid_t pid, const struct seen *mntns)
+{
+	char path[64];
+	uint64_t ino;
+	int type;
+
+	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
+	return lxns__read_ns_link(sc->proc_fd, path, &type, &ino) == 0 && ino == mntns->ino;
+}
+
 void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid)
 {
-	char path[64], link[64];
+	char path[64];
 	bool self = mntns->ino == sc->self_mnt;
 	size_t len;
-	ssize_t n;
 	char *text;
 	int fd;
 
@@ -119,17 +129,7 @@ void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid)
 	}
 	/* Still that process's namespace after the read? (It may have moved, or died and its PID
 	 * been reused.) Otherwise the text is some other namespace's. */
-	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
-	n = self ? 0 : readlinkat(sc->proc_fd, path, link, sizeof(link) - 1);
-	if (!self && n > 0) {
-		int type;
-		uint64_t ino;
-
-		link[n] = '\0';
-		if (!lxns__parse_ns_link(link, &type, &ino) || ino != mntns->ino)
-			n = -1;
-	}
-	if (n >= 0) {
+	if (self || still_in(sc, pid, mntns)) {
 		mntns->mounts_read = true;
 		record_mountinfo(sc, mntns->ino, text);
 	}
@@ -512,7 +512,10 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 		struct seen *s = sc->t->v[k], *m;
 		struct job *j;
 
-		if (!(s->found & LXNS_FOUND_MOUNT) || s->probe == PROBE_DONE || !s->mount_path || (tried[k] & TRIED_OPEN))
+		/* Opened for its facts; a mount namespace known already (from BPF, say) also for a way
+		 * in to read its mounts, when it has no process to give one. */
+		bool wanted = s->probe != PROBE_DONE || (s->type == LXNS_MNT && !s->mounts_read && !s->pid && s->fd < 0);
+		if (!(s->found & LXNS_FOUND_MOUNT) || !wanted || !s->mount_path || (tried[k] & TRIED_OPEN))
 			continue;
 		tried[k] |= TRIED_OPEN;
 		m = lxns__table_find(sc->t, s->mount_ns);
@@ -550,6 +553,10 @@ static void read_one(struct scan *w, size_t i, void *arg)
 	lxns__read_mountinfo(w, m, m->pid);
 }
 
+/* A mountinfo read costs the kernel about as much as scanning this many processes (a line per
+ * mount, each path rendered and escaped). */
+#define MOUNTINFO_COST 8
+
 /* The mountinfo of every mount namespace with a process not read yet (all of them when the
  * processes came from BPF), in parallel. */
 static void read_with_processes(struct scan *sc)
@@ -565,7 +572,7 @@ static void read_with_processes(struct scan *sc)
 		if (sc->t->v[k]->type == LXNS_MNT && sc->t->v[k]->pid && !sc->t->v[k]->mounts_read)
 			todo[n++] = sc->t->v[k];
 	if (n)
-		lxns__parallel(sc, n, read_one, todo);
+		lxns__parallel(sc, n, MOUNTINFO_COST, read_one, todo);
 	free(todo);
 }
 

@@ -15,8 +15,7 @@
 #include "parse.h"
 #include "scan.h"
 
-/* readlinkat() of a namespace link. 0, or -errno (-EINVAL: not a namespace link). */
-static int read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
 {
 	char buf[64];
 	ssize_t n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
@@ -96,7 +95,7 @@ static struct seen *saw_link(struct scan *sc, int type, uint64_t ino, unsigned h
 	if (how == LXNS_FOUND_PROCESS && s->pid == pid && !s->comm)
 		s->comm = comm_of(sc, pid);
 	if (how != LXNS_FOUND_FD)
-		lxns__probe_at(sc, s, sc->proc_fd, path);
+		lxns__probe_link(sc, s, path, false);
 	return s;
 }
 
@@ -124,7 +123,7 @@ static bool scan_thread(void *arg, const char *name)
 		if (!(sc->types & type))
 			continue;
 		snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)p->pid, (int)tid, lxns_type_name(type));
-		r = read_ns_link(sc->proc_fd, path, &t, &ino);
+		r = lxns__read_ns_link(sc->proc_fd, path, &t, &ino);
 		if (r < 0) {
 			lxns__count_error(sc, -r, path);
 			break;
@@ -164,18 +163,15 @@ static void record_fd(struct scan *sc, pid_t pid, int type, uint64_t ino, int fd
 	if (!s)
 		return;
 	lxns__found_by(s, LXNS_FOUND_FD, pid, fd);
-	if (s->probe == PROBE_DONE)
-		return;
 	snprintf(path, sizeof(path), "%d/fd/%d", (int)pid, fd);
-	int pathfd = openat(sc->proc_fd, path, O_PATH | O_CLOEXEC);
-	lxns__probe(sc, s, lxns__nsfs_reopen(sc->proc_fd, pathfd < 0 ? lxns__neg_errno() : pathfd));
+	lxns__probe_link(sc, s, path, true);
 }
 
 static bool scan_fd(void *arg, const char *name)
 {
 	struct proc_ctx *p = arg;
 	uint64_t ino;
-	int type, r = read_ns_link(p->fd_dir, name, &type, &ino);
+	int type, r = lxns__read_ns_link(p->fd_dir, name, &type, &ino);
 
 	if (r == -EINVAL)
 		return true; /* a file, socket, pipe... */
@@ -211,7 +207,7 @@ static bool scan_dense_fds(struct proc_ctx *p)
 		int type, r;
 
 		snprintf(path + len, sizeof(path) - (size_t)len, "%d", fd);
-		r = read_ns_link(p->sc->proc_fd, path, &type, &ino);
+		r = lxns__read_ns_link(p->sc->proc_fd, path, &type, &ino);
 		if (r == -ENOENT)
 			return false; /* a gap (or the process is gone): list them */
 		if (r == -EINVAL)
@@ -265,7 +261,7 @@ static void scan_process(struct scan *sc, pid_t pid)
 		if (!(sc->types & type))
 			continue;
 		strcpy(name, lxns_type_name(type));
-		r = read_ns_link(sc->proc_fd, path, &t, &inos[i]);
+		r = lxns__read_ns_link(sc->proc_fd, path, &t, &inos[i]);
 		if (r < 0)
 			continue; /* ENOENT: a type this kernel lacks, or the process is gone */
 		read++;
@@ -276,7 +272,7 @@ static void scan_process(struct scan *sc, pid_t pid)
 		/* A pid/time namespace made for children to come may have no process yet. */
 		const char *children = lxns__proc_name(type, true);
 		uint64_t ino;
-		if (children && (strcpy(name, children), read_ns_link(sc->proc_fd, path, &t, &ino) == 0) &&
+		if (children && (strcpy(name, children), lxns__read_ns_link(sc->proc_fd, path, &t, &ino) == 0) &&
 		    ino != inos[i])
 			saw_link(sc, type, ino, LXNS_FOUND_CHILDREN, pid, path);
 	}
@@ -381,7 +377,7 @@ int lxns__scan_procfs(struct scan *sc)
 	/* Each worker takes every n-th PID in increasing order: its first sighting of a namespace is
 	 * through its lowest PID, whose command it reads. */
 	if (r == 0)
-		r = lxns__parallel(sc, pids.n, scan_one, &pids);
+		r = lxns__parallel(sc, pids.n, 1, scan_one, &pids);
 	free(pids.pids);
 	if (r == 0)
 		check_proc_hidden(sc);

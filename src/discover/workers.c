@@ -7,7 +7,7 @@
 #include "scan.h"
 
 #define MAX_WORKERS 4
-#define ITEMS_PER_WORKER 256 /* fewer are not worth a thread */
+#define ITEMS_PER_WORKER 256 /* processes to scan: fewer are not worth a thread */
 
 struct worker {
 	struct scan sc;
@@ -39,16 +39,19 @@ static size_t worker_count(size_t items)
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : n;
 }
 
-int lxns__parallel(struct scan *sc, size_t n, void (*fn)(struct scan *w, size_t i, void *arg), void *arg)
+int lxns__parallel(struct scan *sc, size_t n, size_t cost, void (*fn)(struct scan *w, size_t i, void *arg),
+		   void *arg)
 {
 	struct worker w[MAX_WORKERS];
-	size_t nw = worker_count(n);
+	size_t nw = worker_count(n * cost);
+	struct claims *claims = nw > 1 ? lxns__claims_new() : NULL;
 
 	for (size_t i = 0; i < nw; i++) {
 		w[i] = (struct worker){ .sc = *sc, .first = i, .step = nw, .n = n, .fn = fn, .arg = arg };
 		memset(w[i].sc.stats, 0, sizeof(w[i].sc.stats));
 		w[i].sc.comm = NULL;
 		w[i].sc.comm_pid = 0;
+		w[i].sc.claims = claims;
 		/* The first works on the caller's table, the others on their own. */
 		if (i > 0 && !(w[i].sc.t = calloc(1, sizeof(*w[i].sc.t))))
 			nw = i; /* no memory for more: fewer workers do it all */
@@ -64,6 +67,7 @@ int lxns__parallel(struct scan *sc, size_t n, void (*fn)(struct scan *w, size_t 
 		else
 			work(&w[i]); /* no thread to be had: do its share here */
 	}
+	lxns__claims_free(claims);
 	for (size_t i = 0; i < nw; i++) {
 		for (int k = 0; k < LXNS_STAT_MAX; k++)
 			sc->stats[k] += w[i].sc.stats[k];
