@@ -10,6 +10,8 @@ ends them and reaps them.
 from __future__ import annotations
 
 import ctypes
+import errno
+import fcntl
 import gc
 import os
 import pickle
@@ -34,6 +36,31 @@ def prctl(option: int, arg: int | bytes) -> None:
     if libc.prctl(option, arg, 0, 0, 0) < 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
+
+
+NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 0xd, __u64), Linux 6.18
+
+
+def kernel_has_ns_id() -> bool:
+    """Whether this kernel gives namespaces 64-bit ids (NS_GET_ID, Linux 6.18)."""
+    with open("/proc/self/ns/net", "rb") as f:
+        try:
+            fcntl.ioctl(f.fileno(), NS_GET_ID, bytes(8))
+        except OSError as e:
+            if e.errno in (errno.ENOTTY, errno.EINVAL):
+                return False
+            raise
+    return True
+
+
+def handle_or_skip(ns: Any) -> str:
+    """ns.handle(), or the test is skipped on a kernel without nsfs file handles."""
+    try:
+        return ns.handle()
+    except OSError as e:
+        if e.errno == errno.EOPNOTSUPP:
+            pytest.skip("kernel without nsfs file handles (before 6.18)")
+        raise
 
 
 def open_fds() -> set[str]:

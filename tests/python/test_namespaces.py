@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import NOBODY, as_nobody, forked
+from conftest import NOBODY, as_nobody, forked, handle_or_skip
 
 import lxns.namespaces as lns
 import lxns.os as los
@@ -192,7 +192,7 @@ def test_from_pidfd(nsproc):
 def test_handles(nsproc):
     pid = nsproc(los.CLONE_NEWNET)
     with NetworkNamespace.from_pid(pid) as ns:
-        handle = ns.handle()
+        handle = handle_or_skip(ns)
         assert re.fullmatch(r"nsfs:[0-9a-f]+:[0-9a-f]+", handle)
         with NetworkNamespace.from_handle(handle) as again, BaseNamespace.from_handle(handle) as any_:
             assert again.ns_id == any_.ns_id == ns.ns_id
@@ -204,6 +204,9 @@ def test_handles(nsproc):
 
 
 def test_handle_of_a_namespace_gone():
+    with NetworkNamespace.from_self() as ns:
+        handle_or_skip(ns)
+
     def make():
         los.unshare(los.CLONE_NEWNET)
         with NetworkNamespace.from_self() as ns:
