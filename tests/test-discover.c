@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -266,6 +267,64 @@ TEST(network_namespace_held_only_by_an_fd)
 		CHECK(lxns_node_ino(n) != held);
 	lxns_snapshot_free(s);
 	kill_wait(pid);
+}
+
+/* A child makes a user namespace in a user namespace, a network namespace there, sends us an
+ * fd on that and exits: the two user namespaces keep no process; they are known only as the
+ * owner, and its parent, of a namespace we hold by an fd. */
+static int netns_fd_from_a_child_gone(void)
+{
+	int sv[2], fd = -1;
+	char byte = 0, ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+
+	CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid_t child = CHECK_SYS(fork());
+	if (child == 0) {
+		int flags = CLONE_NEWUSER;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+		do_unshare(&flags);
+		harness_map_root(0, 0);
+		flags = CLONE_NEWUSER | CLONE_NEWNET;
+		do_unshare(&flags);
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		_exit(fd < 0 || sendmsg(sv[1], &msg, 0) != 1);
+	}
+	close(sv[1]);
+	harness_wait_ok(child);
+	CHECK_SYS(recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC));
+	close(sv[0]);
+	CHECK(CMSG_FIRSTHDR(&msg) && CMSG_FIRSTHDR(&msg)->cmsg_type == SCM_RIGHTS);
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	return fd;
+}
+
+TEST(owners_without_processes_of_a_namespace_held_by_an_fd)
+{
+	harness_require_unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	int net = netns_fd_from_a_child_gone(), owner = CHECK_OK(lxns_fd_owner(net)), up = CHECK_OK(lxns_fd_parent(owner));
+	uint64_t ino[3] = { fd_ino(net), fd_ino(owner), fd_ino(up) };
+
+	close(owner);
+	close(up);
+	struct lxns_snapshot *s = discover(0);
+	struct lxns_node *n = node_of(s, ino[0]), *u2 = node_of(s, ino[1]), *u1 = node_of(s, ino[2]);
+	CHECK_EQ(lxns_node_found(n), LXNS_FOUND_FD);
+	CHECK_EQ(lxns_node_found_pid(n), getpid());
+	CHECK(lxns_node_owner(n) == u2);
+	CHECK_EQ(lxns_node_found(u2), LXNS_FOUND_HIERARCHY);
+	CHECK_EQ(lxns_node_found(u1), LXNS_FOUND_HIERARCHY);
+	CHECK(lxns_node_parent(u2) == u1);
+	CHECK(lxns_node_parent(u1) == node_of(s, link_of(getpid(), "user")));
+	CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
+	lxns_snapshot_free(s);
+	close(net);
 }
 
 struct pinned_mntns {

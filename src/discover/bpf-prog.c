@@ -178,7 +178,6 @@ struct walk {
 #define CB_SLOT (CB_REC - 8)
 #define CB_KEY (CB_REC - 16)
 #define CB_VAL (CB_REC - 32)
-#define CB_STACK_USED (-CB_VAL)
 
 static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
@@ -387,23 +386,47 @@ static void pend(struct prog *p, int k, int skip_reg)
 	}
 }
 
+/* R2 = the OR of the pending slots at @base + @off. */
+static void any_pending(struct prog *p, int base, int off)
+{
+	load(p, BPF_DW, R2, base, off);
+	for (int k = 1; k < PENDING; k++) {
+		load(p, BPF_DW, R3, base, off + 8 * k);
+		emit(p, BPF_ALU64 | BPF_OR | BPF_X, R2, R3, 0, 0);
+	}
+}
+
 /* The callback of bpf_loop(): R2 the walk. Writes the user namespace at walk.ptr unless written
  * before this scan, then moves up to its parent; one written before ends the chain. The map
  * keeps, by ns_common address, the inode and id of what was written: an address met again with
  * another inode or id is another namespace in freed memory (under churn, a user namespace is
  * soon made where a dead one was), written again. A full map keeps nothing more: what is not in
  * it is written again when met (more records, never fewer). With no chain under way, takes the
- * first pending one. Returns 1 to stop when nothing is left. */
+ * first pending one and goes on with it. Returns 1 to stop when nothing is left. */
 static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 {
-	int at = CB_REC + (int)offsetof(struct rec_ns, f), pop, seen, absent, other, more;
+	int at = CB_REC + (int)offsetof(struct rec_ns, f), have, more, empty, seen, absent, other;
 
 	mov(p, R6, R2);
-	zero_unknown(p, R10, -CB_STACK_USED, CB_STACK_USED);
 	load(p, BPF_DW, R8, R6, offsetof(struct walk, ptr));
-	pop = jump_if(p, BPF_JEQ, R8, 0);
+	have = jump_if(p, BPF_JNE, R8, 0);
+
+	/* No chain under way: take the first pending one, shifting the rest down. */
+	any_pending(p, R6, offsetof(struct walk, pending));
+	more = jump_if(p, BPF_JNE, R2, 0);
+	ret(p, 1);
+	land(p, more);
+	load(p, BPF_DW, R8, R6, offsetof(struct walk, pending));
+	for (int k = 1; k < PENDING; k++) {
+		load(p, BPF_DW, R3, R6, offsetof(struct walk, pending) + 8 * k);
+		store(p, BPF_DW, R6, offsetof(struct walk, pending) + 8 * (k - 1), R3);
+	}
+	zero_unknown(p, R6, offsetof(struct walk, pending) + 8 * (PENDING - 1), 8);
+	empty = jump_if(p, BPF_JEQ, R8, 0); /* an empty slot: the next call takes the next */
 
 	/* Its inode and id, the map's value, by its address. */
+	land(p, have);
+	zero_unknown(p, R10, CB_VAL, 16);
 	probe(p, CB_VAL, 4, R8, l->ns[S_USER] + l->common_inum);
 	if (l->common_id >= 0)
 		probe(p, CB_VAL + 8, 8, R8, l->ns[S_USER] + l->common_id);
@@ -434,6 +457,7 @@ static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 	add_imm(p, R3, CB_VAL);
 	mov_imm(p, R4, BPF_ANY);
 	call(p, BPF_FUNC_map_update_elem);
+	zero_unknown(p, R10, CB_REC, sizeof(struct rec_ns));
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, kind), REC_NS);
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, type), LXNS_USER);
 	facts(p, l, at, CB_SLOT, S_USER, R8, true);
@@ -441,26 +465,10 @@ static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 	seq_write(p, CB_REC, sizeof(struct rec_ns));
 	store(p, BPF_DW, R6, offsetof(struct walk, ptr), R9);
 	ret(p, 0);
+
 	land(p, seen);
 	zero_unknown(p, R6, offsetof(struct walk, ptr), 8);
-	ret(p, 0);
-
-	land(p, pop);
-	load(p, BPF_DW, R2, R6, offsetof(struct walk, pending));
-	for (int k = 1; k < PENDING; k++) {
-		load(p, BPF_DW, R3, R6, offsetof(struct walk, pending) + 8 * k);
-		emit(p, BPF_ALU64 | BPF_OR | BPF_X, R2, R3, 0, 0);
-	}
-	more = jump_if(p, BPF_JNE, R2, 0);
-	ret(p, 1);
-	land(p, more);
-	load(p, BPF_DW, R8, R6, offsetof(struct walk, pending));
-	for (int k = 1; k < PENDING; k++) {
-		load(p, BPF_DW, R3, R6, offsetof(struct walk, pending) + 8 * k);
-		store(p, BPF_DW, R6, offsetof(struct walk, pending) + 8 * (k - 1), R3);
-	}
-	store(p, BPF_DW, R6, offsetof(struct walk, ptr), R8);
-	zero_unknown(p, R6, offsetof(struct walk, pending) + 8 * (PENDING - 1), 8);
+	land(p, empty);
 	ret(p, 0);
 }
 
@@ -468,8 +476,12 @@ static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
  * exit; then return 0. Points the jumps at @exits to that return. */
 static void walk_and_exit(struct prog *p, const struct layout *l, int map_fd, const int *exits, int n)
 {
-	int fn;
+	int fn, exits_here;
 
+	/* Nothing pending (a task whose namespaces all belong to its own user namespace, the
+	 * initial one): no loop. */
+	any_pending(p, R10, WALK(pending));
+	exits_here = jump_if(p, BPF_JEQ, R2, 0);
 	load_seq(p);
 	store(p, BPF_DW, R10, WALK(seq), R1);
 	mov_imm(p, R1, WALK_STEPS);
@@ -480,6 +492,7 @@ static void walk_and_exit(struct prog *p, const struct layout *l, int map_fd, co
 	add_imm(p, R3, WALK_AT);
 	mov_imm(p, R4, 0);
 	call(p, BPF_FUNC_loop);
+	land(p, exits_here);
 	for (int k = 0; k < n; k++)
 		land(p, exits[k]);
 	ret(p, 0);
@@ -551,9 +564,9 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 	walk_and_exit(p, l, map_fd, &exit, 1);
 }
 
-void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd)
+void lxns__bpf_file_prog(struct prog *p, const struct layout *l)
 {
-	int exits[3], n = 0, to_walk[LXNS_NTYPES], nwalk = 0;
+	int exits[3], n = 0, done[LXNS_NTYPES], ndone = 0;
 
 	p->n = 0;
 	exits[n++] = prologue(p, l->ctx_file);
@@ -588,8 +601,9 @@ void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd)
 	deref(p, R3, R3, l->task_pid);
 	pid_nr(p, l, REC(rec_file, tgid));
 
-	/* Its facts, by its type, its struct found back from its ns_common; its owner's chain is
-	 * for the walk. */
+	/* Its facts, by its type, its struct found back from its ns_common. (No walk up its owner's
+	 * chain: that is almost always a task's, walked already; where it is not, the caller asks
+	 * the kernel through the fd.) */
 	for (int i = 0; i < LXNS_NTYPES; i++) {
 		int other;
 
@@ -599,14 +613,16 @@ void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd)
 		other = jump_if(p, BPF_JNE, R2, lxns__type_at(i));
 		mov(p, R8, R7);
 		add_imm(p, R8, -l->ns[i]);
-		facts(p, l, REC(rec_file, f), SLOT(0), i, R8, true);
-		pend(p, 0, -1);
-		to_walk[nwalk++] = jump_if(p, BPF_JA, 0, 0);
+		facts(p, l, REC(rec_file, f), SLOT(0), i, R8, false);
+		done[ndone++] = jump_if(p, BPF_JA, 0, 0);
 		land(p, other);
 	}
-	for (int k = 0; k < nwalk; k++)
-		land(p, to_walk[k]);
+	for (int k = 0; k < ndone; k++)
+		land(p, done[k]);
 	load_seq(p);
 	seq_write(p, REC(rec_file, kind), sizeof(struct rec_file));
-	walk_and_exit(p, l, map_fd, exits, n);
+	for (int k = 0; k < n; k++)
+		land(p, exits[k]);
+	ret(p, 0);
+	p->callback_at = 0;
 }

@@ -86,19 +86,21 @@ int lxns__bpf_layout(const struct layout **ret_layout);
 struct prog {
 	struct bpf_insn insn[PROG_MAX];
 	int n;           /* may exceed PROG_MAX: then the program is too long to load */
-	int callback_at; /* where its bpf_loop() callback starts */
+	int callback_at; /* where its bpf_loop() callback starts; 0: it has none */
 };
 
-/* The programs' own BTF, which the verifier wants for a program with a callback: the two
- * functions of each (the program, type id LXNS_BTF_MAIN; the callback, LXNS_BTF_CALLBACK), both
- * static. The blob, its size in *ret_size. */
+/* The programs' own BTF, which the verifier wants for a program with a callback: its two
+ * functions (the program, type id LXNS_BTF_MAIN; the callback, LXNS_BTF_CALLBACK), both static.
+ * The blob, its size in *ret_size. */
 #define LXNS_BTF_MAIN 5
 #define LXNS_BTF_CALLBACK 7
 const void *lxns__bpf_prog_btf(size_t *ret_size);
 
-/* Build the task or the file program into @p. @map_fd is a hash map (8-byte keys, 16-byte
- * values) the programs share to write each namespace once. */
+/* Build the task program into @p. @map_fd is a hash map (8-byte keys, 16-byte values) its walk
+ * keeps to write each user namespace once. */
 void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd);
-void lxns__bpf_file_prog(struct prog *p, const struct layout *l, int map_fd);
+
+/* Build the file program into @p: no walk, no callback (p->callback_at is 0). */
+void lxns__bpf_file_prog(struct prog *p, const struct layout *l);
 
 #endif

@@ -90,16 +90,30 @@ void lxns__probe(struct scan *sc, struct seen *s, int fd)
 	probe(sc, s, fd, 0);
 }
 
+/* A reference through /proc link @path (see lxns__probe_link()), or -errno. */
+static int open_link(struct scan *sc, const char *path, bool fd_link)
+{
+	int fd = openat(sc->proc_fd, path, (fd_link ? O_PATH : O_RDONLY | O_NOCTTY | O_NONBLOCK) | O_CLOEXEC);
+
+	if (fd < 0)
+		return lxns__neg_errno();
+	return fd_link ? lxns__nsfs_reopen(sc->proc_fd, fd) : fd;
+}
+
 void lxns__probe_link(struct scan *sc, struct seen *s, const char *path, bool fd_link)
 {
-	int fd;
-
 	if (s->probe == PROBE_DONE || !lxns__claim(sc, s->ino))
 		return;
-	fd = openat(sc->proc_fd, path, (fd_link ? O_PATH : O_RDONLY | O_NOCTTY | O_NONBLOCK) | O_CLOEXEC);
-	if (fd < 0)
-		fd = lxns__neg_errno();
-	else if (fd_link)
-		fd = lxns__nsfs_reopen(sc->proc_fd, fd);
-	probe(sc, s, fd, 0);
+	probe(sc, s, open_link(sc, path, fd_link), 0);
+}
+
+void lxns__probe_owners(struct scan *sc, struct seen *s, const char *path, bool fd_link)
+{
+	_cleanup_close_ int fd = open_link(sc, path, fd_link);
+	struct stat st;
+	int err;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != s->ino)
+		return; /* gone: what is unknown stays unknown, and is counted as such */
+	relative(sc, fd, NS_GET_USERNS, LXNS_USER, &err, 0);
 }

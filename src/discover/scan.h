@@ -125,6 +125,10 @@ void lxns__probe(struct scan *sc, struct seen *s, int fd);
  * first) and probe it, unless it has been probed already or another worker claimed it. */
 void lxns__probe_link(struct scan *sc, struct seen *s, const char *path, bool fd_link);
 
+/* Probe the owners of @s, probed already, up their chain through the same kind of link: for
+ * those the records that described @s did not. */
+void lxns__probe_owners(struct scan *sc, struct seen *s, const char *path, bool fd_link);
+
 /* --- link.c --------------------------------------------------------------------------------- */
 
 /* The snapshot of the scan's entries (their strings move into it): every entry but those found

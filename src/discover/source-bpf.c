@@ -65,7 +65,7 @@ static int prog_load(const struct prog *p, uint32_t btf_id, int btf_fd, const ch
 	memset(&a, 0, sizeof(a));
 	a.prog_btf_fd = (uint32_t)btf_fd;
 	a.func_info = (uintptr_t)funcs;
-	a.func_info_cnt = 2;
+	a.func_info_cnt = p->callback_at ? 2 : 1;
 	a.func_info_rec_size = sizeof(funcs[0]);
 	a.prog_type = BPF_PROG_TYPE_TRACING;
 	a.expected_attach_type = BPF_TRACE_ITER;
@@ -380,6 +380,37 @@ static void add_files(struct scan *sc, const struct parsed *p, int self_fd, uint
 	}
 }
 
+/* Whether every owner up the chain from @s is known with its facts. */
+static bool owners_known(struct scan *sc, const struct seen *s)
+{
+	for (int depth = 0; depth < 40 && s->owner_ino; depth++) {
+		s = lxns__table_find(sc->t, s->owner_ino);
+		if (!s || s->probe != PROBE_DONE)
+			return false;
+	}
+	return !s->owner_ino;
+}
+
+/* The file program walks no owner chain: that of a namespace held by an fd is almost always a
+ * task's, walked already. Where it is not (user namespaces without a process above it), the
+ * kernel is asked through the fd, while it is open. */
+static void add_file_owners(struct scan *sc, const struct parsed *p)
+{
+	char path[64];
+
+	if (!(sc->sources & LXNS_SRC_HIERARCHY))
+		return;
+	for (size_t k = 0; k < p->nfiles && !sc->err; k++) {
+		const struct rec_file *f = p->files[k];
+		struct seen *s = lxns__is_one_type((int)f->type) ? lxns__table_find(sc->t, f->ino) : NULL;
+
+		if (!s || s->probe != PROBE_DONE || owners_known(sc, s))
+			continue;
+		snprintf(path, sizeof(path), "%u/fd/%u", f->tgid, f->fd);
+		lxns__probe_owners(sc, s, path, true);
+	}
+}
+
 /* --- Trusting them -------------------------------------------------------------------------- */
 
 /* The programs read kernel memory at offsets taken from BTF: make sure they read what /proc and
@@ -485,7 +516,7 @@ int lxns__scan_bpf(struct scan *sc)
 		r = self_fd < 0 ? lxns__neg_errno() : 0;
 	}
 	if (r == 0 && self_fd >= 0) {
-		lxns__bpf_file_prog(prog, l, map);
+		lxns__bpf_file_prog(prog, l);
 		r = run(prog, l->iter_task_file, btf, "file", &recs);
 	}
 	if (r == 0)
@@ -499,6 +530,7 @@ int lxns__scan_bpf(struct scan *sc)
 		add_tasks(sc, &p, own_pidns);
 		add_files(sc, &p, self_fd, own_pidns);
 		add_relatives(sc, &p, own_pidns);
+		add_file_owners(sc, &p);
 		lxns__log(LXNS_LOG_INFO, "bpf: %zu tasks, %zu namespace files, %zu user namespaces up owner chains",
 			  p.ntasks, p.nfiles, p.nns);
 	}
