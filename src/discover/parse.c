@@ -2,6 +2,7 @@
 /* Parsers of what the kernel prints about namespaces, which others shape in part (mount
  * points): namespace link texts and mountinfo lines. Fuzzed (fuzz/). */
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 
@@ -34,6 +35,17 @@ bool lxns__parse_ns_link(const char *text, int *ret_type, uint64_t *ret_ino)
 	*ret_type = type;
 	*ret_ino = ino;
 	return true;
+}
+
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
+{
+	char buf[64];
+	ssize_t n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return lxns__neg_errno();
+	buf[n] = '\0';
+	return lxns__parse_ns_link(buf, ret_type, ret_ino) ? 0 : -EINVAL;
 }
 
 /* Undo mountinfo's octal escapes (\040 for a blank, \011, \012, \134) in place. Anything else

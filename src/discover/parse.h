@@ -8,6 +8,9 @@
 /* "net:[4026531833]" -> LXNS_NET, 4026531833. False for any other text (also a bad number). */
 bool lxns__parse_ns_link(const char *text, int *ret_type, uint64_t *ret_ino);
 
+/* readlinkat() of a namespace link, parsed. 0, or -errno (-EINVAL: not a namespace link). */
+int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino);
+
 /* If @line (one mountinfo line without its newline; modified in place) is an nsfs mount, its
  * mount point (unescaped, in place: absolute, with any byte but NUL) and the namespace it holds
  * in *ret_type and *ret_ino; else NULL. */

@@ -148,9 +148,6 @@ int lxns__parallel(struct scan *sc, size_t n, size_t cost, void (*fn)(struct sca
 
 /* --- source-procfs.c ------------------------------------------------------------------------ */
 
-/* readlinkat() of a namespace link ("net:[N]"). 0, or -errno (-EINVAL: not a namespace link). */
-int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino);
-
 /* Every process in /proc, with its threads and fds as the sources say; in parallel. Notes
  * (LXNS_STAT_PROC_HIDDEN) when /proc hides other users' processes from us. */
 int lxns__scan_procfs(struct scan *sc);

@@ -15,17 +15,6 @@
 #include "parse.h"
 #include "scan.h"
 
-int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret_ino)
-{
-	char buf[64];
-	ssize_t n = readlinkat(dirfd, path, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return lxns__neg_errno();
-	buf[n] = '\0';
-	return lxns__parse_ns_link(buf, ret_type, ret_ino) ? 0 : -EINVAL;
-}
-
 /* Call @fn for each entry name of an open directory (getdents64, no allocation); the fd is
  * closed. Stops early when @fn returns false. Returns 0 or -errno. */
 static int dir_each(int dirfd, bool (*fn)(void *arg, const char *name), void *arg)
