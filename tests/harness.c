@@ -146,10 +146,44 @@ static int reap_leftovers(void)
 	return n;
 }
 
+/* The test files in /tmp ("lxns-test-*"), each name followed by '/', or NULL. */
+static char *tmp_files(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	while (d && out && (e = readdir(d)))
+		if (strncmp(e->d_name, "lxns-test-", 10) == 0)
+			fprintf(out, "%s/", e->d_name);
+	if (d)
+		closedir(d);
+	if (out)
+		fclose(out);
+	return buf;
+}
+
+/* The first name in @after that @before lacks, or NULL. */
+static const char *new_file(const char *before, char *after)
+{
+	for (char *name = after, *end; before && after && *name; name = end + 1) {
+		end = strchr(name, '/');
+		*end = '\0';
+		char *hit = strstr(before, name);
+		if (!hit || (hit != before && hit[-1] != '/') || hit[strlen(name)] != '/')
+			return name;
+	}
+	return NULL;
+}
+
 static int run_one(int i)
 {
 	char msg[1024] = "";
 	char *mounts_before = read_all("/proc/self/mountinfo"), *mounts_after;
+	char *tmp_before = tmp_files(), *tmp_after;
+	const char *left_file;
 	int pipefd[2], status, result;
 	ssize_t len;
 	pid_t pid;
@@ -162,6 +196,7 @@ static int run_one(int i)
 		int before, after;
 
 		free(mounts_before); /* the runner's, not the test's */
+		free(tmp_before);
 		close(pipefd[0]);
 		msg_fd = pipefd[1];
 		alarm(TEST_TIMEOUT);
@@ -200,6 +235,14 @@ static int run_one(int i)
 	}
 	free(mounts_before);
 	free(mounts_after);
+	tmp_after = tmp_files();
+	left_file = new_file(tmp_before, tmp_after);
+	if (result != 1 && left_file) {
+		result = 1;
+		snprintf(msg, sizeof(msg), "left /tmp/%s behind", left_file);
+	}
+	free(tmp_before);
+	free(tmp_after);
 
 	if (result == 0)
 		printf("PASS %s\n", tests[i].name);

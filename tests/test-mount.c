@@ -81,12 +81,12 @@ TEST(pin_errors_leave_nothing_behind)
 
 TEST(unprivileged_pin_is_eperm_and_removes_its_file)
 {
-	pid_t pid = CHECK_SYS(fork());
 	char dir[64], path[96];
 
-	temp_dir(dir);
+	temp_dir(dir); /* before the fork: one directory, removed by the parent */
 	CHECK_SYS(chmod(dir, 0777));
 	snprintf(path, sizeof(path), "%s/pin", dir);
+	pid_t pid = CHECK_SYS(fork());
 	if (pid == 0) {
 		struct lxns_ns *ns;
 
