@@ -60,6 +60,8 @@ struct rec_file {
 #define WALK_STEPS ((PENDING + 1) * 34)
 #define RUN_MAX (sizeof(struct rec_task) + WALK_STEPS * sizeof(struct rec_ns))
 _Static_assert(sizeof(struct rec_file) <= sizeof(struct rec_task), "RUN_MAX bounds both programs");
+_Static_assert(sizeof(struct rec_task) % 8 == 0 && sizeof(struct rec_ns) % 8 == 0 &&
+		       sizeof(struct rec_file) % 8 == 0, "records stay aligned in the stream");
 
 /* Where the members the programs read lie in this kernel's structs; -1 for one it lacks. */
 struct layout {

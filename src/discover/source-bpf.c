@@ -167,7 +167,7 @@ static int run(const struct prog *p, uint32_t btf_id, int btf_fd, const char *na
 /* --- Reading the records -------------------------------------------------------------------- */
 
 struct parsed {
-	struct rec_task *tasks;
+	const struct rec_task **tasks; /* sorted by process, the leader first */
 	size_t ntasks;
 	const struct rec_file **files;
 	size_t nfiles;
@@ -184,7 +184,7 @@ static int ns_order(const void *a, const void *b)
 
 static int task_order(const void *a, const void *b)
 {
-	const struct rec_task *x = a, *y = b;
+	const struct rec_task *x = *(const struct rec_task *const *)a, *y = *(const struct rec_task *const *)b;
 
 	if (x->tgid != y->tgid)
 		return x->tgid < y->tgid ? -1 : 1;
@@ -214,8 +214,9 @@ static int parse(const struct records *r, struct parsed *out)
 		       kind == REC_FILE ? sizeof(struct rec_file) : 0;
 		if (!size || r->len - off < size)
 			return -EIO;
+		/* Every record's size is a multiple of 8, so each one is aligned in the buffer. */
 		if (kind == REC_TASK)
-			memcpy(&out->tasks[ntasks++], r->data + off, size); /* copied: sorted below */
+			out->tasks[ntasks++] = (const struct rec_task *)(r->data + off);
 		else if (kind == REC_NS)
 			out->ns[out->nns++] = (const struct rec_ns *)(r->data + off);
 		else
@@ -321,7 +322,7 @@ static void add_tasks(struct scan *sc, const struct parsed *p, uint32_t own_pidn
 	const struct rec_task *leader = NULL;
 
 	for (size_t k = 0; k < p->ntasks && !sc->err; k++) {
-		const struct rec_task *t = &p->tasks[k];
+		const struct rec_task *t = p->tasks[k];
 
 		if (t->tid == t->tgid) {
 			leader = t;
@@ -350,7 +351,7 @@ static void add_relatives(struct scan *sc, const struct parsed *p, uint32_t own_
 		more = false;
 		for (size_t k = 0; k < p->ntasks; k++)
 			for (size_t j = 0; j < sizeof(idx) / sizeof(idx[0]); j++) {
-				const struct rec_facts *f = &p->tasks[k].ns[idx[j]];
+				const struct rec_facts *f = &p->tasks[k]->ns[idx[j]];
 				struct seen *s = f->ino ? lxns__table_find(sc->t, f->ino) : NULL;
 
 				if (s && s->probe != PROBE_DONE) {
@@ -422,8 +423,8 @@ static int check_self(const struct scan *sc, const struct parsed *p, uint32_t *r
 	pid_t tid = gettid();
 
 	for (size_t k = 0; k < p->ntasks && !self; k++)
-		if (p->tasks[k].tid == (uint32_t)tid)
-			self = &p->tasks[k];
+		if (p->tasks[k]->tid == (uint32_t)tid)
+			self = p->tasks[k];
 	if (!self || self->tgid != (uint32_t)getpid()) {
 		lxns__log(LXNS_LOG_WARNING, "bpf: the task program did not report this thread as /proc does");
 		return -EPROTO;
