@@ -154,14 +154,21 @@ t_verbose_says_how_it_read() {
 	grep -q "^lsuserns: discover: reading /proc (asked to)$" <<<"$err" || { echo "$err"; return 1; }
 }
 
-# Process names any user may choose, through every output: the terminal gets no control
-# sequence, JSON parses (jq and Python) as the same escaped text both ways, DOT parses.
+# Process names and mount paths any user may choose, through every output: the terminal gets no
+# control sequence, JSON parses (jq and Python) as the same escaped text both ways, DOT parses.
 t_hostile_names_in_every_format() {
 	local names=($'\e]0;owned\a\e[6n' $'a\nb' '\x1b[31m' '"q"\' $'\xff\xfe-bad' $'\x9b-c1\xc2\x9b' $'\xe2\x80\xae-rlo' $'\x7f-del')
 	local n out
-	mine=() # not local: the subshell's EXIT trap ends them after the function returned
-	trap 'kill -9 "${mine[@]}" 2>/dev/null; wait' EXIT
+	mine=() pins=() # not local: the subshell's EXIT trap ends them after the function returned
+	trap 'kill -9 "${mine[@]}" 2>/dev/null; wait; for p in "${pins[@]}"; do umount "$p"; done' EXIT
 	mkfifo "$tmp/block"
+	# Network namespaces pinned below directories with the same names.
+	for n in "${names[@]}"; do
+		mkdir -p "$tmp/p/$n"
+		touch "$tmp/p/$n/net"
+		unshare --net="$tmp/p/$n/net" true || { echo "cannot pin at $n"; return 1; }
+		pins+=("$tmp/p/$n/net")
+	done
 	for n in "${names[@]}"; do
 		# A process names itself (comm can be written by its own process only), then blocks
 		# opening a FIFO nobody writes to.
@@ -172,7 +179,7 @@ t_hostile_names_in_every_format() {
 		[[ $(grep -c . /proc/"${mine[-1]}"/comm 2>/dev/null) -ge 1 && $(cat /proc/"${mine[-1]}"/comm) != sh ]] && break
 		sleep 0.02
 	done
-	for args in "" "-d" "-r -o NS,COMMAND,FOUND" "--dot"; do
+	for args in "" "-d" "-r -o NS,COMMAND,FOUND" "--dot" "-d -t net" "-r -d -t net -o NS,FOUND" "--dot -d -t net"; do
 		# shellcheck disable=SC2086
 		out=$("$lsuserns" $args 2>/dev/null | od -An -tx1 -v | tr -s ' \n' '  ')
 		# No C0 control but the newline, no DEL, no C1 (c2 80-9f), no bidi override (e2 80 ae).
@@ -190,8 +197,16 @@ t_hostile_names_in_every_format() {
 	[[ -n $a && $a == "$b" ]] || { echo "BPF and /proc differ: $a / $b"; return 1; }
 	"$lsuserns" -J 2>/dev/null | /usr/bin/python3 -c 'import json, sys; json.load(sys.stdin)' || { echo "Python's json refuses -J"; return 1; }
 	grep -qF '"\\u202e-rlo"' <<<"$a" || { echo "$a"; return 1; }
+	out=$("$lsuserns" -d -t net 2>/dev/null)
+	grep -qF "bind mount $tmp/p/\\x1b]0;owned\\x07\\x1b[6n/net" <<<"$out" || { echo "a mount path is not shown escaped"; return 1; }
+	grep -qF "bind mount $tmp/p/\\\\x1b[31m/net" <<<"$out" || { echo "a backslash in a mount path went unescaped"; return 1; }
+	a=$("$lsuserns" -J -d -t net -o NS,FOUND 2>/dev/null | jq -c '[.. | .found? | strings | select(startswith("bind mount"))] | sort')
+	b=$("$lsuserns" -J -d -t net -o NS,FOUND --no-bpf 2>/dev/null | jq -c '[.. | .found? | strings | select(startswith("bind mount"))] | sort')
+	[[ -n $a && $a == "$b" ]] || { echo "BPF and /proc differ on mount paths: $a / $b"; return 1; }
+	grep -qF '\\u202e-rlo/net"' <<<"$a" && grep -qF '\\xff\\xfe-bad/net"' <<<"$a" || { echo "$a"; return 1; }
 	if command -v dot >/dev/null; then
 		"$lsuserns" --dot 2>/dev/null | dot -Tcanon >/dev/null || { echo "dot refuses --dot"; return 1; }
+		"$lsuserns" --dot -d -t net 2>/dev/null | dot -Tcanon >/dev/null || { echo "dot refuses --dot -d -t net"; return 1; }
 	fi
 }
 
