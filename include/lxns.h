@@ -527,7 +527,9 @@ struct lxns_node *lxns_node_mount_ns(const struct lxns_node *node);
 
 /* Open the namespace again: by its id where the kernel has nsfs handles (since Linux 6.18),
  * else by the way it was found (checked to still be the same namespace; a bind mount path in the
- * caller's mount namespace is resolved without following symlinks). Errors: -ESTALE (gone, or
+ * caller's mount namespace is resolved without following symlinks, in the calling thread and
+ * with no deadline: a stalled file system on that path blocks this call as it would open(2);
+ * lxns_discover() itself walks such paths only in helpers it can abandon). Errors: -ESTALE (gone, or
  * its path now names another), -EACCES, -EOPNOTSUPP (found only through the hierarchy, or only
  * as a mount in another mount namespace, before Linux 6.18). */
 int lxns_node_open(const struct lxns_node *node, struct lxns_ns **ret_ns);
