@@ -19,7 +19,7 @@
 
 #define MAX_TESTS 128
 #define EXIT_SKIP 77
-#define TEST_TIMEOUT 60
+#define TEST_TIMEOUT 60 /* seconds a case may take; LXNS_TEST_TIMEOUT overrides (valgrind) */
 
 static struct {
 	const char *name;
@@ -27,6 +27,16 @@ static struct {
 } tests[MAX_TESTS];
 static int n_tests;
 static int msg_fd = -1; /* in a test child: where failure and skip messages go */
+
+/* TEST_TIMEOUT, or the seconds LXNS_TEST_TIMEOUT gives (for runs under a slow emulator). */
+static unsigned test_timeout(void)
+{
+	const char *s = getenv("LXNS_TEST_TIMEOUT");
+	char *end;
+	unsigned long v = s ? strtoul(s, &end, 10) : 0;
+
+	return s && *s && !*end && v > 0 && v < 86400 ? (unsigned)v : TEST_TIMEOUT;
+}
 
 void harness_register(const char *name, harness_fn fn)
 {
@@ -199,7 +209,7 @@ static int run_one(int i)
 		free(tmp_before);
 		close(pipefd[0]);
 		msg_fd = pipefd[1];
-		alarm(TEST_TIMEOUT);
+		alarm(test_timeout());
 		before = count_fds();
 		tests[i].fn();
 		after = count_fds();
