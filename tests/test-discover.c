@@ -671,6 +671,35 @@ TEST(scan_from_inside_a_pid_namespace)
 	harness_wait_ok(pid);
 }
 
+/* The helper that reads our own mount namespace's mounts while the processes are read is not
+ * one of them: alone in a mount namespace, we are its only process, both ways. It has 400 nsfs
+ * mounts to open and send there, so it is still at work while the processes are read. */
+TEST(the_scans_own_helper_is_not_a_process_of_it)
+{
+	harness_require_unshare(CLONE_NEWNS);
+	CHECK_SYS(unshare(CLONE_NEWNS));
+	CHECK_SYS(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL)); /* a type for valgrind */
+	CHECK_SYS(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	for (int i = 0; i < 400; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/tmp/net%d", i);
+		close(CHECK_SYS(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)));
+		CHECK_SYS(mount("/proc/self/ns/net", path, "none", MS_BIND, NULL));
+	}
+	uint64_t mnt = harness_link_ino("/proc/self/ns/mnt");
+
+	for (int mode = 0; mode < 2; mode++) {
+		struct lxns_snapshot *s = discover_flags(0, mode ? LXNS_DISCOVER_NO_BPF : 0);
+		struct lxns_node *n = node_of(s, mnt);
+
+		CHECK_EQ(lxns_node_nprocs(n), 1);
+		CHECK_EQ(lxns_node_pid(n), getpid());
+		CHECK(lxns_snapshot_stat(s, LXNS_STAT_MOUNTS) >= 400);
+		lxns_snapshot_free(s);
+	}
+}
+
 TEST(bad_options)
 {
 	struct lxns_snapshot *s = (struct lxns_snapshot *)0x1;

@@ -61,17 +61,19 @@ static int scan_all(struct scan *sc)
 {
 	int r = -EPERM;
 
-	if (!(sc->flags & LXNS_DISCOVER_NO_BPF)) {
+	if (sc->sources & LXNS_SRC_MOUNTS)
+		lxns__mounts_begin(sc);
+	if (!(sc->flags & LXNS_DISCOVER_NO_BPF))
 		r = lxns__scan_bpf(sc);
-		if (r == -ENOMEM) /* it may have recorded some */
-			return r;
-	}
-	if (r < 0) {
+	if (r < 0 && r != -ENOMEM) { /* after -ENOMEM, BPF may have recorded some */
 		lxns__log(LXNS_LOG_INFO, "discover: reading /proc%s", sc->flags & LXNS_DISCOVER_NO_BPF ? " (asked to)" : "");
 		r = lxns__scan_procfs(sc);
 	}
 	if (r == 0 && (sc->sources & LXNS_SRC_MOUNTS))
 		lxns__scan_mounts(sc);
+	lxns__mounts_end(sc);
+	if (r == -ENOMEM)
+		return r;
 	for (size_t k = 0; k < sc->t->n && !sc->err; k++)
 		probe_left(sc, sc->t->v[k]);
 	return r < 0 ? r : sc->err;

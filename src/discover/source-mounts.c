@@ -6,7 +6,9 @@
  * may shape (a symlink planted over it, a FUSE mount that never answers above it), so it is done
  * in helper processes only, without following symlinks or leaving the namespace's root,
  * checked to be nsfs before it is opened for reading, and abandoned at a deadline: the helper
- * is killed and what it did not do is counted and named. */
+ * is killed and what it did not do is counted and named. The caller's own mount namespace has
+ * its helper started before the process sources run, so that its mounts are read and opened on
+ * another CPU meanwhile; that helper is left out of the processes they list. */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -113,6 +115,8 @@ void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid)
 	char *text;
 	int fd;
 
+	if (self && sc->own_mounts)
+		return; /* its helper reads them */
 	/* Our own mount namespace as we see it (the lowest PID in it could be chrooted, and its
 	 * mountinfo would hide what lies outside its root); others through a process in them. */
 	if (self)
@@ -245,6 +249,7 @@ static _Noreturn void helper(const struct job *j, int proc_fd, int sock)
 		}
 		*end = keep;
 	}
+	free(text); /* for leak checkers that follow the helper */
 	_exit(0);
 }
 
@@ -397,6 +402,8 @@ static void run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
 				running[nrun++] = &jobs[k];
 		while (nrun < HELPERS_MAX && next < n && now_ms() < deadline) {
 			struct job *j = &jobs[next++];
+			if (j->state != JOB_WAITING)
+				continue; /* started before (lxns__mounts_begin), or ended */
 			int r = job_start(sc, j);
 
 			if (r < 0) {
@@ -517,6 +524,8 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 		bool wanted = s->probe != PROBE_DONE || (s->type == LXNS_MNT && !s->mounts_read && !s->pid && s->fd < 0);
 		if (!(s->found & LXNS_FOUND_MOUNT) || !wanted || !s->mount_path || (tried[k] & TRIED_OPEN))
 			continue;
+		if (s->mount_ns == sc->self_mnt && sc->own_mounts)
+			continue; /* its helper tried each mount it read */
 		tried[k] |= TRIED_OPEN;
 		m = lxns__table_find(sc->t, s->mount_ns);
 		if (!m) {
@@ -576,12 +585,54 @@ static void read_with_processes(struct scan *sc)
 	free(todo);
 }
 
+void lxns__mounts_begin(struct scan *sc)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return;
+	*j = (struct job){ .mnt_fd = -1, .read_self = true };
+	if (job_start(sc, j) < 0) {
+		free(j); /* then its mounts are read as any others' */
+		return;
+	}
+	sc->own_mounts = j;
+	sc->own_mounts_pid = j->pid;
+}
+
+void lxns__mounts_end(struct scan *sc)
+{
+	struct job *j = sc->own_mounts;
+
+	if (!j)
+		return;
+	if (j->state == JOB_RUNNING)
+		job_end(j, true);
+	free(j);
+	sc->own_mounts = NULL;
+	sc->own_mounts_pid = 0;
+}
+
 void lxns__scan_mounts(struct scan *sc)
 {
 	long deadline = now_ms() + sc->timeout_ms;
 	unsigned char *tried = NULL;
 	size_t ntried = 0;
 
+	/* Our own mount namespace's helper has worked while the processes were read: take what it
+	 * sent, under the same deadline as every other helper. Without an entry for that namespace
+	 * (no source showed it), its mounts are not wanted. */
+	if (sc->own_mounts) {
+		struct seen *own = lxns__table_find(sc->t, sc->self_mnt);
+
+		if (own) {
+			own->mounts_read = true; /* by the helper */
+			sc->own_mounts->mntns = own;
+			run_jobs(sc, sc->own_mounts, 1, deadline);
+		} else {
+			lxns__mounts_end(sc);
+		}
+	}
 	read_with_processes(sc);
 
 	/* Mount namespaces found on the way (one pinned in another) make another round; one
