@@ -400,11 +400,11 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * namespace was seen nowhere else is opened to learn its owner, from a helper process inside the
  * mount namespace, without following symlinks or leaving the namespace's root (openat2(), since
  * Linux 5.6; one component at a time before, and for paths longer than PATH_MAX), checked to be
- * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline. With
- * LXNS_SRC_MOUNTS the calling process forks one helper as the scan begins, for its own mount
- * namespace (it reads and opens that namespace's nsfs mounts while the processes are read, and
- * is not counted among them), and others (at most 16 at once) only for other mount namespaces
- * with such mounts.
+ * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline. The
+ * calling process forks those helpers (at most 16 at once) only when there are such mounts;
+ * on a system with 1,000 tasks or more, or with 64 nsfs mounts or more in its own mount
+ * namespace, the one for its own mount namespace is forked as the scan begins, to read and open
+ * those mounts while the processes are read (it is not counted among them).
  */
 struct lxns_snapshot;
 struct lxns_node;

@@ -673,7 +673,8 @@ TEST(scan_from_inside_a_pid_namespace)
 
 /* The helper that reads our own mount namespace's mounts while the processes are read is not
  * one of them: alone in a mount namespace, we are its only process, both ways. It has 400 nsfs
- * mounts to open and send there, so it is still at work while the processes are read. */
+ * mounts to open and send there: enough for it to start before the processes are read, and to
+ * be still at work meanwhile. */
 TEST(the_scans_own_helper_is_not_a_process_of_it)
 {
 	harness_require_unshare(CLONE_NEWNS);
