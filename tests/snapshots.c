@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Discovery helpers shared by the discovery test programs. */
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "snapshots.h"
@@ -29,8 +31,12 @@ const char *snapshot_diff(const struct lxns_snapshot *a, const struct lxns_snaps
 			what = "inode";
 		else if (lxns_node_ident(x, &i) < 0 || lxns_node_ident(y, &j) < 0 || i.id != j.id || i.dev != j.dev)
 			what = "id";
-		else if (lxns_node_nprocs(x) != lxns_node_nprocs(y) || lxns_node_pid(x) != lxns_node_pid(y))
-			what = "processes";
+		else if (lxns_node_nprocs(x) != lxns_node_nprocs(y) || lxns_node_pid(x) != lxns_node_pid(y)) {
+			snprintf(buf, size, "processes of %s:[%llu]: %u from pid %d against %u from pid %d",
+				 lxns_type_name(lxns_node_type(x)), (unsigned long long)lxns_node_ino(x),
+				 lxns_node_nprocs(x), (int)lxns_node_pid(x), lxns_node_nprocs(y), (int)lxns_node_pid(y));
+			return buf;
+		}
 		else if (strcmp(lxns_node_comm(x) ? lxns_node_comm(x) : "", lxns_node_comm(y) ? lxns_node_comm(y) : ""))
 			what = "command";
 		else if (ino_or_0(lxns_node_owner(x)) != ino_or_0(lxns_node_owner(y)) ||
@@ -63,9 +69,13 @@ struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags)
 
 struct lxns_snapshot *discover(unsigned sources)
 {
-	char diff[128];
+	char diff[160];
 
-	for (int try = 0; try < 3; try++) {
+	/* A live system changes between two scans (more so on a loaded machine): a difference must
+	 * persist over five tries, 100 ms apart. */
+	for (int try = 0; try < 5; try++) {
+		if (try)
+			usleep(100000);
 		struct lxns_snapshot *s = discover_flags(sources, 0), *proc;
 
 		if (!lxns_snapshot_stat(s, LXNS_STAT_TASKS_BPF))
