@@ -15,8 +15,8 @@ const char *snapshot_diff(const struct lxns_snapshot *a, const struct lxns_snaps
 struct lxns_snapshot *discover_flags(unsigned sources, unsigned flags);
 
 /* Where the BPF iterators are used, every situation is read through /proc as well, and the two
- * must agree. The rest of the system may change between two scans: a difference must show in
- * three tries running. */
+ * must agree. The rest of the system may change between two scans: a difference must persist
+ * over five tries, 100 ms apart. */
 struct lxns_snapshot *discover(unsigned sources);
 
 /* The node of inode @ino; fails the test when there is none. */
