@@ -221,6 +221,57 @@ TEST(many_hidden_intermediate_user_namespaces)
 		kill_wait(pids[k]);
 }
 
+/* A chain of *arg user namespaces, each made inside the one before: only the innermost keeps
+ * a process. */
+static void unshare_user_chain(void *arg)
+{
+	int flags = CLONE_NEWUSER;
+
+	for (int level = 0; level < *(int *)arg; level++) {
+		do_unshare(&flags);
+		harness_map_root(0, 0);
+	}
+}
+
+/* The BPF walk keeps the user namespaces it wrote in a map of 2,048; past that it must write
+ * each one it meets again, never take the map's refusal for "written before" (which would end
+ * the chains there). */
+TEST(more_hidden_user_namespaces_than_the_walk_map_holds)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	/* 75 x 29 = 2,175 user namespaces without a process, past the map's WALK_MAP_ENTRIES */
+	enum { N = 75, DEPTH = 30 };
+	int depth = DEPTH;
+	FILE *f = fopen("/proc/sys/user/max_user_namespaces", "re");
+	long max = 0;
+
+	if (!f || fscanf(f, "%ld", &max) != 1)
+		max = 0;
+	if (f)
+		fclose(f);
+	if (max < 2 * N * DEPTH)
+		SKIP("max_user_namespaces is %ld, this needs %d", max, 2 * N * DEPTH);
+	pid_t pids[N];
+	uint64_t top = link_of(getpid(), "user");
+
+	for (int k = 0; k < N; k++)
+		pids[k] = spawn(unshare_user_chain, &depth);
+	struct lxns_snapshot *s = discover(0);
+	for (int k = 0; k < N; k++) {
+		struct lxns_node *n = node_of(s, link_of(pids[k], "user"));
+		int level = 0;
+
+		for (; n && n != node_of(s, top) && level <= DEPTH; level++)
+			n = lxns_node_parent(n);
+		if (level != DEPTH)
+			FAIL("process %d's chain: %d levels above it, not %d", (int)pids[k], level, DEPTH);
+	}
+	CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
+	lxns_snapshot_free(s);
+	for (int k = 0; k < N; k++)
+		kill_wait(pids[k]);
+}
+
 /* Create a network namespace, keep an fd on it and go back to the original one. */
 static void hold_netns_by_fd(void *arg)
 {
@@ -1011,6 +1062,56 @@ TEST(log_says_why_proc_was_read)
 	l.text[0] = '\0';
 	lxns_snapshot_free(discover_flags(0, LXNS_DISCOVER_NO_BPF));
 	CHECK_EQ(l.text[0], '\0');
+}
+
+/* A user namespace with *arg processes below it, each in a user namespace of its own. */
+static void user_namespace_over_many(void *arg)
+{
+	int flags = CLONE_NEWUSER, p[2];
+	char c;
+
+	do_unshare(&flags);
+	harness_map_root(0, 0);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		_exit(1);
+	for (int k = 0; k < *(int *)arg; k++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			_exit(1);
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			do_unshare(&flags);
+			(void)!write(p[1], "k", 1);
+			pause();
+			_exit(0);
+		}
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+	}
+}
+
+/* The walk writes a user namespace once: the processes below one all start their walks there,
+ * and only the first may write it and its parent. (The walk's map answered -EEXIST in a way
+ * only a 32-bit compare sees on kernels before 6.4: there every walk went to the top.) */
+TEST(walks_write_a_shared_owner_once)
+{
+	harness_require_unshare(CLONE_NEWUSER);
+	static struct log_seen l;
+	int n = 200;
+	size_t tasks = 0, files = 0, walked = 0;
+	pid_t pid = spawn(user_namespace_over_many, &n);
+
+	lxns_set_log(collect_log, LXNS_LOG_INFO, &l);
+	lxns_snapshot_free(discover_flags(0, 0));
+	lxns_set_log(NULL, 0, NULL);
+	kill_wait(pid);
+	const char *line = strstr(l.text, "6 bpf: ");
+	if (!line || sscanf(line, "6 bpf: %zu tasks, %zu namespace files, %zu user namespaces up owner chains",
+			    &tasks, &files, &walked) != 3)
+		SKIP("no BPF scan here");
+	if (walked >= (size_t)n / 2)
+		FAIL("the walk wrote %zu user namespaces for %d processes below one", walked, n);
 }
 
 /* The options struct has no padding a later field could land in; an older caller's size is

@@ -2,8 +2,8 @@
 /* The BPF scan's two iterator programs, emitted as bytecode for the running kernel: offsets
  * come from its BTF, every kernel field is read with bpf_probe_read_kernel() (a fault reads
  * zeros, so a NULL pointer anywhere in a chain ends in 0 without a branch), and each namespace
- * is written once per scan, its owners and parents up the chains with it, deduplicated by a
- * hash map the two programs share. */
+ * is written once per scan, its owners and parents up the chains with it (the task program's
+ * walk keeps a hash map of the user namespaces it wrote). */
 #include <pthread.h>
 #include <stddef.h>
 
@@ -172,12 +172,12 @@ struct walk {
 #define WALK(field) (WALK_AT + (int)offsetof(struct walk, field))
 #define STACK_USED (-WALK_AT)
 
-/* The callback's own stack: a namespace record, a scratch slot, the map's key and value (the
- * inode, then the id, of the namespace written). */
+/* The callback's own stack: a namespace record, a scratch slot, and the map's key (struct
+ * walk_key, whose first 8 bytes are also the value the map wants). */
 #define CB_REC (-(int)sizeof(struct rec_ns))
 #define CB_SLOT (CB_REC - 8)
-#define CB_KEY (CB_REC - 16)
-#define CB_VAL (CB_REC - 32)
+#define CB_KEY (CB_SLOT - (int)sizeof(struct walk_key))
+#define KEY(field) (CB_KEY + (int)offsetof(struct walk_key, field))
 
 static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
@@ -398,14 +398,15 @@ static void any_pending(struct prog *p, int base, int off)
 
 /* The callback of bpf_loop(): R2 the walk. Writes the user namespace at walk.ptr unless written
  * before this scan, then moves up to its parent; one written before ends the chain. The map
- * keeps, by ns_common address, the inode and id of what was written: an address met again with
- * another inode or id is another namespace in freed memory (under churn, a user namespace is
- * soon made where a dead one was), written again. A full map keeps nothing more: what is not in
- * it is written again when met (more records, never fewer). With no chain under way, takes the
- * first pending one and goes on with it. Returns 1 to stop when nothing is left. */
+ * keeps what was written by address, inode and id, added in one call that fails with -EEXIST
+ * for one written before: an address met again with another inode or id is another namespace
+ * in freed memory (under churn, a user namespace is soon made where a dead one was), written
+ * too. A full map keeps nothing more: what is not in it is written again when met (more
+ * records, never fewer). With no chain under way, takes the first pending one and goes on with
+ * it. Returns 1 to stop when nothing is left. */
 static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 {
-	int at = CB_REC + (int)offsetof(struct rec_ns, f), have, more, empty, seen, absent, other;
+	int at = CB_REC + (int)offsetof(struct rec_ns, f), have, more, empty, seen;
 
 	mov(p, R6, R2);
 	load(p, BPF_DW, R8, R6, offsetof(struct walk, ptr));
@@ -424,39 +425,28 @@ static void walk_callback(struct prog *p, const struct layout *l, int map_fd)
 	zero_unknown(p, R6, offsetof(struct walk, pending) + 8 * (PENDING - 1), 8);
 	empty = jump_if(p, BPF_JEQ, R8, 0); /* an empty slot: the next call takes the next */
 
-	/* Its inode and id, the map's value, by its address. */
+	/* Its address, inode and id: added to the map unless there already. (No lookup before:
+	 * that call the verifier would inline, which costs each load more than it saves.) */
 	land(p, have);
-	zero_unknown(p, R10, CB_VAL, 16);
-	probe(p, CB_VAL, 4, R8, l->ns[S_USER] + l->common_inum);
-	if (l->common_id >= 0)
-		probe(p, CB_VAL + 8, 8, R8, l->ns[S_USER] + l->common_id);
+	zero_unknown(p, R10, CB_KEY, sizeof(struct walk_key));
 	mov(p, R2, R8);
 	add_imm(p, R2, l->ns[S_USER]);
-	store(p, BPF_DW, R10, CB_KEY, R2);
-	/* Looked up first (the usual answer: written, by an earlier task of the same chain). */
+	store(p, BPF_DW, R10, KEY(addr), R2);
+	probe(p, KEY(ino), 4, R8, l->ns[S_USER] + l->common_inum);
+	if (l->common_id >= 0)
+		probe(p, KEY(id), 8, R8, l->ns[S_USER] + l->common_id);
 	emit(p, BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd);
 	emit(p, 0, 0, 0, 0, 0);
 	mov(p, R2, R10);
 	add_imm(p, R2, CB_KEY);
-	call(p, BPF_FUNC_map_lookup_elem);
-	absent = jump_if(p, BPF_JEQ, R0, 0);
-	load(p, BPF_W, R2, R0, 0);
-	load(p, BPF_W, R3, R10, CB_VAL);
-	other = jump_if_reg(p, BPF_JNE, R2, R3);
-	load(p, BPF_DW, R2, R0, 8);
-	load(p, BPF_DW, R3, R10, CB_VAL + 8);
-	seen = jump_if_reg(p, BPF_JEQ, R2, R3);
-	land(p, absent);
-	land(p, other);
-	/* New, or another namespace where one written was: it takes the place. */
-	emit(p, BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd);
-	emit(p, 0, 0, 0, 0, 0);
-	mov(p, R2, R10);
-	add_imm(p, R2, CB_KEY);
-	mov(p, R3, R10);
-	add_imm(p, R3, CB_VAL);
-	mov_imm(p, R4, BPF_ANY);
+	mov(p, R3, R2);
+	mov_imm(p, R4, BPF_NOEXIST);
 	call(p, BPF_FUNC_map_update_elem);
+	/* Compared as 32 bits: before Linux 6.4 the map's update function returned an int, and
+	 * with the JIT the upper half of R0 is not its sign. */
+	emit(p, BPF_JMP32 | BPF_JEQ | BPF_K, R0, 0, 0, -EEXIST);
+	seen = p->n - 1;
+	/* New, or the map is full. */
 	zero_unknown(p, R10, CB_REC, sizeof(struct rec_ns));
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, kind), REC_NS);
 	store_imm(p, BPF_W, R10, CB_REC + (int)offsetof(struct rec_ns, type), LXNS_USER);
