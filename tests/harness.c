@@ -437,11 +437,6 @@ void harness_wait_ok(pid_t pid)
 
 	if (waitpid(pid, &status, 0) < 0)
 		FAIL("waitpid: %s", strerror(errno));
-	harness_status_ok(pid, status);
-}
-
-void harness_status_ok(pid_t pid, int status)
-{
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_SKIP)
 		SKIP("(in child %d)", (int)pid); /* its reason is its own message */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

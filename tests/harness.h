@@ -122,7 +122,4 @@ bool harness_have_pidfd_ioctls(void);
  * a child that skipped makes the test skip. */
 void harness_wait_ok(pid_t pid);
 
-/* The same for a child already waited for, with its wait status. */
-void harness_status_ok(pid_t pid, int status);
-
 #endif

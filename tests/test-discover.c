@@ -1021,10 +1021,8 @@ TEST(bpf_scan_without_cap_sys_admin_keeps_the_chain)
 		lxns_snapshot_free(s);
 		_exit(0);
 	}
-	int status;
-	waitpid(child, &status, 0);
-	kill_wait(pid); /* before a skip or failure ends the test */
-	harness_status_ok(child, status);
+	harness_wait_ok(child);
+	kill_wait(pid);
 }
 
 struct log_seen {

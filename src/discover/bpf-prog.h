@@ -101,7 +101,7 @@ const void *lxns__bpf_prog_btf(size_t *ret_size);
 /* The walk writes each user namespace once, keeping those written in a hash map: its key is
  * this, the value the key's first 8 bytes. 2,048 entries keep the map's buckets (16 bytes each)
  * within what the kernel allocates with kmalloc: 4,096 were vmalloc'ed, which cost each scan
- * 0.4 ms more. A full map only means more records (see walk_callback()); a test
+ * 0.2-0.5 ms more. A full map only means more records (see walk_callback()); a test
  * (more_hidden_user_namespaces_than_the_walk_map_holds) goes past this many: raise both. */
 struct walk_key {
 	uint64_t addr; /* its struct ns_common */
