@@ -15,6 +15,9 @@
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
+#ifndef RESOLVE_CACHED
+#define RESOLVE_CACHED 0x20 /* Linux 5.12 */
+#endif
 
 int lxns__nsfs_reopen(int proc_dirfd, int pathfd)
 {
@@ -84,15 +87,15 @@ int lxns__walk_beneath(int rootfd, const char *path)
 	return TAKE_FD(cur);
 }
 
-int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path)
+int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path, bool cached)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (cached ? RESOLVE_CACHED : 0),
 	};
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 
-	if (fd < 0 && (errno == ENOSYS || errno == ENAMETOOLONG || errno == E2BIG))
+	if (fd < 0 && !cached && (errno == ENOSYS || errno == ENAMETOOLONG || errno == E2BIG))
 		fd = lxns__walk_beneath(rootfd, path);
 	else if (fd < 0)
 		fd = lxns__neg_errno();

@@ -61,8 +61,6 @@ static int scan_all(struct scan *sc)
 {
 	int r = -EPERM;
 
-	if (sc->sources & LXNS_SRC_MOUNTS)
-		lxns__mounts_begin(sc);
 	if (!(sc->flags & LXNS_DISCOVER_NO_BPF))
 		r = lxns__scan_bpf(sc);
 	if (r < 0 && r != -ENOMEM) { /* after -ENOMEM, BPF may have recorded some */
@@ -71,7 +69,6 @@ static int scan_all(struct scan *sc)
 	}
 	if (r == 0 && (sc->sources & LXNS_SRC_MOUNTS))
 		lxns__scan_mounts(sc);
-	lxns__mounts_end(sc);
 	if (r == -ENOMEM)
 		return r;
 	for (size_t k = 0; k < sc->t->n && !sc->err; k++)

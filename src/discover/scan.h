@@ -62,9 +62,6 @@ struct table {
  * worker (the others get its facts when the tables are merged). */
 struct claims;
 
-/* A helper process reading mounts (source-mounts.c). */
-struct job;
-
 /* One scanner: the whole discovery, or one worker thread of a parallel phase. */
 struct scan {
 	struct table *t;         /* where sightings go (a worker's own, merged later) */
@@ -75,8 +72,6 @@ struct scan {
 	unsigned timeout_ms;
 	int proc_fd;
 	uint64_t self_mnt;       /* inode of the caller's mount namespace */
-	struct job *own_mounts;  /* the helper reading its mounts since the scan began, or NULL */
-	pid_t own_mounts_pid;    /* its PID in our pid namespace: not one of the processes scanned */
 	int err;                 /* the first fatal error (-ENOMEM) */
 	unsigned long stats[LXNS_STAT_MAX];
 	pid_t comm_pid;          /* a worker's last comm read, reused for its other namespaces */
@@ -167,22 +162,14 @@ int lxns__scan_bpf(struct scan *sc);
 
 /* --- source-mounts.c ------------------------------------------------------------------------ */
 
-/* Start a helper that reads the caller's own mount namespace's mounts and opens each nsfs
- * mount there, while the process sources run (on another CPU); lxns__scan_mounts() takes its
- * results. Without it (it could not start) the mounts are read as for any other namespace. */
-void lxns__mounts_begin(struct scan *sc);
-
-/* End what lxns__mounts_begin() started, if lxns__scan_mounts() did not take it (a failed scan). */
-void lxns__mounts_end(struct scan *sc);
-
 /* Read the mountinfo of mount namespace @mntns through process @pid (which showed it), and
- * record its nsfs mounts. Touches its scanner only: workers call it in parallel. The caller's
- * own mount namespace is left to the helper of lxns__mounts_begin() when there is one. */
+ * record its nsfs mounts. Touches its scanner only: workers call it in parallel. */
 void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid);
 
 /* Read the mounts not read yet (from helper processes inside the mount namespaces without a
- * readable process) and open, in helpers with a deadline, the bind mounts whose namespaces no
- * other source showed, to probe them. Single-threaded: it adds entries and forks. */
+ * readable process) and open the bind mounts whose namespaces no other source showed, to probe
+ * them: here where the kernel can walk their paths from memory alone, else in helpers with a
+ * deadline. Single-threaded: it adds entries and forks. */
 void lxns__scan_mounts(struct scan *sc);
 
 #endif

@@ -343,8 +343,6 @@ static void add_tasks(struct scan *sc, const struct parsed *p, uint32_t own_pidn
 	for (size_t k = 0; k < p->ntasks && !sc->err; k++) {
 		const struct rec_task *t = p->tasks[k];
 
-		if (sc->own_mounts_pid && t->tgid == (uint32_t)sc->own_mounts_pid)
-			continue; /* our mount helper */
 		if (t->tid == t->tgid) {
 			leader = t;
 			sc->stats[LXNS_STAT_PROCESSES]++;
@@ -393,7 +391,7 @@ static void add_files(struct scan *sc, const struct parsed *p, int self_fd, uint
 		struct seen *s;
 
 		if (!lxns__is_one_type((int)f->type) || (f->tgid == pid && f->fd == (uint32_t)self_fd) ||
-		    f->ino != f->f.ino || (sc->own_mounts_pid && f->tgid == (uint32_t)sc->own_mounts_pid))
+		    f->ino != f->f.ino)
 			continue;
 		sc->stats[LXNS_STAT_FDS]++;
 		s = saw_ns(sc, p, (int)f->type, &f->f, LXNS_FOUND_FD, (pid_t)f->tgid, own_pidns);

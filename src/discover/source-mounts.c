@@ -3,12 +3,13 @@
  * namespaces they hold, with no path walked: it is read through a process in the namespace, or,
  * for one without a readable process, by a helper process that enters it. A bind mount whose
  * namespace nothing else showed must be opened to learn its owner: that walks a path others
- * may shape (a symlink planted over it, a FUSE mount that never answers above it), so it is done
- * in helper processes only, without following symlinks or leaving the namespace's root,
- * checked to be nsfs before it is opened for reading, and abandoned at a deadline: the helper
- * is killed and what it did not do is counted and named. On a big system the caller's own mount
- * namespace has its helper started before the process sources run, so that its mounts are read
- * and opened on another CPU meanwhile; that helper is left out of the processes they list. */
+ * may shape (a symlink planted over it, a FUSE mount that never answers above it). It is first
+ * walked here, from the root of the process whose mountinfo named it, by what the kernel holds
+ * in memory alone (openat2() RESOLVE_CACHED: such a walk never waits on a filesystem), without
+ * following symlinks or leaving that root, and checked to be nsfs, and the namespace read, before
+ * it is opened for reading. What that cannot open is left to helper processes inside the
+ * namespace, which walk it in full under the same rules, abandoned at a deadline: the helper is
+ * killed and what it did not do is counted and named. */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -115,8 +116,6 @@ void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid)
 	char *text;
 	int fd;
 
-	if (self && sc->own_mounts)
-		return; /* its helper reads them */
 	/* Our own mount namespace as we see it (the lowest PID in it could be chrooted, and its
 	 * mountinfo would hide what lies outside its root); others through a process in them. */
 	if (self)
@@ -194,11 +193,11 @@ static void send_mount(int sock, int err, int type, uint64_t ino, uint32_t index
 		close(fd);
 }
 
-/* Open the namespace mounted at @path, beneath our root, if it is inode @ino: an fd, or -errno
- * (-ESTALE for another namespace there now). */
-static int open_mount(int proc_fd, int rootfd, const char *path, uint64_t ino)
+/* Open the namespace mounted at @path, beneath @rootfd, if it is inode @ino: an fd, or -errno
+ * (-ESTALE for another namespace there now). @cached: see lxns__open_nsfs_beneath(). */
+static int open_mount(int proc_fd, int rootfd, const char *path, uint64_t ino, bool cached)
 {
-	int fd = lxns__open_nsfs_beneath(proc_fd, rootfd, path);
+	int fd = lxns__open_nsfs_beneath(proc_fd, rootfd, path, cached);
 	struct stat st;
 
 	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_ino != ino)) {
@@ -223,7 +222,7 @@ static _Noreturn void helper(const struct job *j, int proc_fd, int sock)
 		_exit(1);
 	if (!j->read_self) {
 		for (size_t i = 0; i < j->n_open; i++) {
-			int fd = open_mount(proc_fd, rootfd, j->open[i]->mount_path, j->open[i]->ino);
+			int fd = open_mount(proc_fd, rootfd, j->open[i]->mount_path, j->open[i]->ino, false);
 			send_mount(sock, fd < 0 ? -fd : 0, 0, 0, (uint32_t)i, NULL, fd);
 		}
 		_exit(0);
@@ -244,7 +243,7 @@ static _Noreturn void helper(const struct job *j, int proc_fd, int sock)
 		*end = '\0';
 		path = lxns__mountinfo_nsfs(line, &type, &ino);
 		if (path) {
-			int nsfd = open_mount(proc_fd, rootfd, path, ino);
+			int nsfd = open_mount(proc_fd, rootfd, path, ino, false);
 			send_mount(sock, nsfd < 0 ? -nsfd : 0, type, ino, UINT32_MAX, path, nsfd);
 		}
 		*end = keep;
@@ -402,8 +401,6 @@ static void run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
 				running[nrun++] = &jobs[k];
 		while (nrun < HELPERS_MAX && next < n && now_ms() < deadline) {
 			struct job *j = &jobs[next++];
-			if (j->state != JOB_WAITING)
-				continue; /* started before (lxns__mounts_begin), or ended */
 			int r = job_start(sc, j);
 
 			if (r < 0) {
@@ -524,8 +521,6 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 		bool wanted = s->probe != PROBE_DONE || (s->type == LXNS_MNT && !s->mounts_read && !s->pid && s->fd < 0);
 		if (!(s->found & LXNS_FOUND_MOUNT) || !wanted || !s->mount_path || (tried[k] & TRIED_OPEN))
 			continue;
-		if (s->mount_ns == sc->self_mnt && sc->own_mounts)
-			continue; /* its helper tried each mount it read */
 		tried[k] |= TRIED_OPEN;
 		m = lxns__table_find(sc->t, s->mount_ns);
 		if (!m) {
@@ -533,13 +528,8 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 			continue;
 		}
 		if (!(j = job_of(jobs, n, m))) {
-			int fd = m->ino == sc->self_mnt ? -1 : mntns_fd(sc, m);
-			if (fd < -1) {
-				lxns__count_error(sc, -fd, "the mount namespace of a bind mount");
-				continue;
-			}
 			j = &jobs[n++];
-			*j = (struct job){ .mntns = m, .mnt_fd = fd };
+			*j = (struct job){ .mntns = m, .mnt_fd = -1 }; /* a way in if open_here() leaves any */
 		}
 		if (j->read_self)
 			continue; /* that helper opens every mount it reads */
@@ -553,6 +543,66 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 	}
 	*ret_jobs = jobs;
 	return n;
+}
+
+/* Open here, from the root of the process whose mountinfo named them (ours in our own mount
+ * namespace), those bind mounts of @j that the kernel can reach from memory alone; the others
+ * stay for its helper. Returns how many it opened. */
+static size_t open_here(struct scan *sc, struct job *j)
+{
+	char path[64];
+	size_t left = 0;
+	int rootfd = -1;
+
+	if (j->mntns->ino == sc->self_mnt) {
+		rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else if (j->mntns->pid) {
+		snprintf(path, sizeof(path), "%d/root", (int)j->mntns->pid);
+		rootfd = openat(sc->proc_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (rootfd < 0)
+		return 0; /* no process, or no right to its root: a helper may have a way */
+	for (size_t i = 0; i < j->n_open; i++) {
+		struct seen *s = j->open[i];
+		int fd = open_mount(sc->proc_fd, rootfd, s->mount_path, s->ino, true);
+
+		if (fd >= 0)
+			got_fd(sc, s, fd);
+		else
+			j->open[left++] = s;
+	}
+	size_t opened = j->n_open - left;
+
+	j->n_open = left;
+	close(rootfd);
+	return opened;
+}
+
+/* Of the @n jobs planned, do here what needs no helper (adding to *@opened what it opened), and
+ * give those left a way into their mount namespace. Returns how many are left, at the front of
+ * @jobs. */
+static size_t ready_jobs(struct scan *sc, struct job *jobs, size_t n, size_t *opened)
+{
+	size_t left = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		struct job *j = &jobs[k];
+
+		if (!j->read_self) {
+			*opened += open_here(sc, j);
+			if (j->n_open && j->mntns->ino != sc->self_mnt && (j->mnt_fd = mntns_fd(sc, j->mntns)) < 0) {
+				for (size_t i = 0; i < j->n_open; i++)
+					lxns__count_error(sc, -j->mnt_fd, "the mount namespace of a bind mount");
+				j->n_open = 0;
+			}
+			if (!j->n_open) {
+				free(j->open);
+				continue;
+			}
+		}
+		jobs[left++] = *j;
+	}
+	return left;
 }
 
 static void read_one(struct scan *w, size_t i, void *arg)
@@ -585,95 +635,19 @@ static void read_with_processes(struct scan *sc)
 	free(todo);
 }
 
-/* Tasks on the system (threads, in every pid namespace), from /proc/loadavg's "running/total";
- * 0 if unknown. */
-static unsigned long tasks_on_system(int proc_fd)
-{
-	char buf[128];
-	int fd = openat(proc_fd, "loadavg", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	const char *slash;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	slash = strchr(buf, '/');
-	return slash ? strtoul(slash + 1, NULL, 10) : 0;
-}
-
-/* When the helper starts before the process pass: with this many tasks on the system, or this
- * many nsfs mounts to open. Below, the pass is too short to hide the fork: measured, an early
- * fork cost an idle machine's scan 1.6 ms and saved a 2,100-process one 2.4 ms. */
-#define EARLY_HELPER_TASKS 1000
-#define EARLY_HELPER_MOUNTS 64
-
-void lxns__mounts_begin(struct scan *sc)
-{
-	int fd = openat(sc->proc_fd, "thread-self/mountinfo", O_RDONLY | O_CLOEXEC);
-	size_t len = 0, mounts = 0;
-	char *text = fd < 0 ? NULL : read_all(fd, &len);
-	struct job *j;
-
-	for (const char *p = text; p && (p = memmem(p, len - (size_t)(p - text), " - nsfs ", 8)); p += 8)
-		mounts++;
-	free(text);
-	/* Else the mounts are read with the others' after the process pass, and a helper forked
-	 * only for bind mounts no other source showed. */
-	if (!mounts || (mounts < EARLY_HELPER_MOUNTS && tasks_on_system(sc->proc_fd) < EARLY_HELPER_TASKS))
-		return;
-	if (!(j = calloc(1, sizeof(*j))))
-		return;
-	*j = (struct job){ .mnt_fd = -1, .read_self = true };
-	if (job_start(sc, j) < 0) {
-		free(j); /* then its mounts are read as any others' */
-		return;
-	}
-	sc->own_mounts = j;
-	sc->own_mounts_pid = j->pid;
-}
-
-void lxns__mounts_end(struct scan *sc)
-{
-	struct job *j = sc->own_mounts;
-
-	if (!j)
-		return;
-	if (j->state == JOB_RUNNING)
-		job_end(j, true);
-	free(j);
-	sc->own_mounts = NULL;
-	sc->own_mounts_pid = 0;
-}
-
 void lxns__scan_mounts(struct scan *sc)
 {
 	long deadline = now_ms() + sc->timeout_ms;
 	unsigned char *tried = NULL;
-	size_t ntried = 0;
+	size_t ntried = 0, opened = 0, helpers = 0;
 
-	/* Our own mount namespace's helper has worked while the processes were read: take what it
-	 * sent, under the same deadline as every other helper. Without an entry for that namespace
-	 * (no source showed it), its mounts are not wanted. */
-	if (sc->own_mounts) {
-		struct seen *own = lxns__table_find(sc->t, sc->self_mnt);
-
-		if (own) {
-			own->mounts_read = true; /* by the helper */
-			sc->own_mounts->mntns = own;
-			run_jobs(sc, sc->own_mounts, 1, deadline);
-		} else {
-			lxns__mounts_end(sc);
-		}
-	}
 	read_with_processes(sc);
 
 	/* Mount namespaces found on the way (one pinned in another) make another round; one
 	 * deadline for all rounds. */
 	while (!sc->err) {
 		struct job *jobs = NULL;
-		size_t count = sc->t->n, n;
+		size_t count = sc->t->n, planned, n;
 		unsigned char *t = realloc(tried, count + 1);
 
 		if (!t) {
@@ -683,19 +657,22 @@ void lxns__scan_mounts(struct scan *sc)
 		tried = t;
 		memset(tried + ntried, 0, count + 1 - ntried);
 		ntried = count + 1;
-		n = plan_jobs(sc, &jobs, tried, count);
+		planned = plan_jobs(sc, &jobs, tried, count);
+		n = ready_jobs(sc, jobs, planned, &opened);
 		if (n)
 			run_jobs(sc, jobs, n, deadline);
+		helpers += n;
 		for (size_t k = 0; k < n; k++) {
 			if (jobs[k].mnt_fd >= 0)
 				close(jobs[k].mnt_fd);
 			free(jobs[k].open);
 		}
 		free(jobs);
-		if (!n && sc->t->n == count)
+		if (!planned && sc->t->n == count)
 			break;
 	}
 	free(tried);
+	lxns__log(LXNS_LOG_INFO, "mounts: %zu bind mounts opened here, %zu helper processes", opened, helpers);
 	for (size_t k = 0; k < sc->t->n; k++) {
 		struct seen *m = sc->t->v[k];
 		char what[64];

@@ -325,7 +325,6 @@ static void check_proc_hidden(struct scan *sc)
 struct pid_list {
 	pid_t *pids;
 	size_t n, cap;
-	pid_t skip; /* our mount helper, as /proc numbers it */
 	bool oom;
 };
 
@@ -334,7 +333,7 @@ static bool add_pid(void *arg, const char *name)
 	struct pid_list *l = arg;
 	pid_t pid = atoi(name);
 
-	if (pid <= 0 || pid == l->skip)
+	if (pid <= 0)
 		return true;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 1024;
@@ -355,25 +354,9 @@ static void scan_one(struct scan *w, size_t i, void *arg)
 	scan_process(w, ((const struct pid_list *)arg)->pids[i]);
 }
 
-/* Our mount helper's PID as /proc numbers it: ours, where /proc is our pid namespace's (where it
- * is another's, the helper may be listed with the processes it shares our namespaces with). */
-static pid_t helper_in_proc(const struct scan *sc)
-{
-	char buf[16];
-	ssize_t n;
-
-	if (!sc->own_mounts_pid)
-		return 0;
-	n = readlinkat(sc->proc_fd, "self", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return atoi(buf) == getpid() ? sc->own_mounts_pid : 0;
-}
-
 int lxns__scan_procfs(struct scan *sc)
 {
-	struct pid_list pids = { .skip = helper_in_proc(sc) };
+	struct pid_list pids = { 0 };
 	int fd, r;
 
 	fd = openat(sc->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
