@@ -17,7 +17,7 @@ enum {
 	S_ITER_TASK, S_ITER_FILE, S_CTX_TASK, S_CTX_FILE, S_MAX
 };
 
-static int find_layout(const struct lxns_btf *btf, struct layout *l)
+static int find_layout(struct lxns_btf *btf, struct layout *l)
 {
 	static const char *const nsproxy_names[LXNS_NTYPES] = {
 		"cgroup_ns", "ipc_ns", "mnt_ns", "net_ns", NULL, "time_ns", NULL, "uts_ns",

@@ -10,6 +10,11 @@
 
 #include "btf.h"
 
+/* Every MARK_EVERY-th type is marked on the first walk: a type is then found by its id from the
+ * mark below it, not from the first type (struct members name their types by id). */
+#define MARK_EVERY 256
+#define MARKS 1024
+
 struct lxns_btf {
 	void *data;
 	size_t size;
@@ -17,6 +22,8 @@ struct lxns_btf {
 	const char *types, *types_end;
 	const char *strings;
 	uint32_t strings_len;
+	const struct btf_type *mark[MARKS]; /* type k * MARK_EVERY (NULL for k = 0), k < nmarks */
+	uint32_t nmarks;
 };
 
 /* Bytes after the common part of a type. -1 for a kind this reader does not know. */
@@ -124,6 +131,8 @@ int lxns__btf_open(struct lxns_btf **ret_btf)
 		return lxns__neg_errno();
 	b = calloc(1, sizeof(*b));
 	r = b ? load(fd, b) : -ENOMEM;
+	if (b)
+		b->nmarks = 1; /* mark 0: before the first type (id 0 is void, with no record) */
 	close(fd);
 	if (r == 0)
 		r = parse(b);
@@ -149,7 +158,7 @@ void lxns__btf_free(struct lxns_btf *btf)
 /* Names are compared only where their first two bytes are those of a wanted one. */
 #define PAIR(name) ((uint8_t)(name)[0] << 8 | (uint8_t)((name)[0] ? (name)[1] : 0))
 
-void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size_t n)
+void lxns__btf_find(struct lxns_btf *btf, struct lxns_btf_want *want, size_t n)
 {
 	uint64_t pairs[65536 / 64] = { 0 };
 	uint32_t id = 1;
@@ -164,6 +173,8 @@ void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size
 		const char *name = btf->strings + t->name_off;
 		int kind = BTF_INFO_KIND(t->info);
 
+		if (id % MARK_EVERY == 0 && id / MARK_EVERY == btf->nmarks && btf->nmarks < MARKS)
+			btf->mark[btf->nmarks++] = t;
 		if ((kind != BTF_KIND_STRUCT && kind != BTF_KIND_FUNC) || !(pairs[PAIR(name) / 64] & (1ULL << (PAIR(name) % 64))))
 			continue;
 		for (size_t k = 0; k < n; k++)
@@ -175,12 +186,14 @@ void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size
 	}
 }
 
-/* Type @id, by walking to it: only unnamed members need it. */
+/* Type @id, by walking to it from the mark below it: only unnamed members need it. */
 static const struct btf_type *type_by_id(const struct lxns_btf *btf, uint32_t id)
 {
-	const struct btf_type *t = NULL;
+	uint32_t k = id / MARK_EVERY < btf->nmarks ? id / MARK_EVERY : btf->nmarks - 1;
+	uint32_t i = k * MARK_EVERY;
+	const struct btf_type *t = btf->mark[k];
 
-	for (uint32_t i = 0; i < id && (t = next_type(btf, t)); i++)
+	for (; i < id && (t = next_type(btf, t)); i++)
 		;
 	return id ? t : NULL;
 }

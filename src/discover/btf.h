@@ -22,8 +22,9 @@ struct lxns_btf_want {
 	const struct btf_type *type; /* out */
 };
 
-/* Fill in @want, @n of them, in one pass over the types (ending where the last is found). */
-void lxns__btf_find(const struct lxns_btf *btf, struct lxns_btf_want *want, size_t n);
+/* Fill in @want, @n of them, in one pass over the types (ending where the last is found), which
+ * also marks the way for the member lookups below. */
+void lxns__btf_find(struct lxns_btf *btf, struct lxns_btf_want *want, size_t n);
 
 /* Byte offset of member @name of struct @type (also inside unnamed struct and union members),
  * or -ENOENT: the kernel was built without it. Bit fields are -EINVAL. */
