@@ -291,11 +291,15 @@ static void seq_write(struct prog *p, int at, int size)
 	call(p, BPF_FUNC_seq_write);
 }
 
-/* R1 = ctx->meta->seq: every iterator context starts with its meta, every meta with it. */
-static void load_seq(struct prog *p)
+/* Keep ctx->meta->seq (every iterator context starts with its meta, every meta with it) in
+ * walk.seq, where the record writes and the walk's callback take it. Done once, before the
+ * program branches: the verifier checks a load through a kernel pointer with a search of the
+ * kernel's BTF by name (is the pointer trusted?), on every path that reaches it. */
+static void keep_seq(struct prog *p)
 {
 	load(p, BPF_DW, R1, R6, 0);
 	load(p, BPF_DW, R1, R1, 0);
+	store(p, BPF_DW, R10, WALK(seq), R1);
 }
 
 /* R7 = the context's pointer at @ctx_off; returns the jump to take to the exit when it is NULL
@@ -472,8 +476,6 @@ static void walk_and_exit(struct prog *p, const struct layout *l, int map_fd, co
 	 * initial one): no loop. */
 	any_pending(p, R10, WALK(pending));
 	exits_here = jump_if(p, BPF_JEQ, R2, 0);
-	load_seq(p);
-	store(p, BPF_DW, R10, WALK(seq), R1);
 	mov_imm(p, R1, WALK_STEPS);
 	fn = p->n;
 	emit(p, BPF_LD | BPF_DW | BPF_IMM, R2, BPF_PSEUDO_FUNC, 0, 0);
@@ -499,6 +501,7 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 	p->n = 0;
 	exit = prologue(p, l->ctx_task);
 	zero_stack(p);
+	keep_seq(p);
 	store_imm(p, BPF_W, R10, REC(rec_task, kind), REC_TASK);
 	our_level(p, l);
 	deref(p, R3, R7, l->task_pid);
@@ -549,7 +552,7 @@ void lxns__bpf_task_prog(struct prog *p, const struct layout *l, int map_fd)
 		if (skip >= 0)
 			land(p, skip);
 	}
-	load_seq(p);
+	load(p, BPF_DW, R1, R10, WALK(seq));
 	seq_write(p, REC(rec_task, kind), sizeof(struct rec_task));
 	walk_and_exit(p, l, map_fd, &exit, 1);
 }
@@ -568,6 +571,7 @@ void lxns__bpf_file_prog(struct prog *p, const struct layout *l)
 	deref(p, R2, R3, l->sb_magic);
 	exits[n++] = jump_if(p, BPF_JNE, R2, NSFS_MAGIC);
 	zero_stack(p); /* only now: most files are not on nsfs (R9 is kept by the call) */
+	keep_seq(p);
 	store_imm(p, BPF_W, R10, REC(rec_file, kind), REC_FILE);
 	our_level(p, l);
 
@@ -609,7 +613,7 @@ void lxns__bpf_file_prog(struct prog *p, const struct layout *l)
 	}
 	for (int k = 0; k < ndone; k++)
 		land(p, done[k]);
-	load_seq(p);
+	load(p, BPF_DW, R1, R10, WALK(seq));
 	seq_write(p, REC(rec_file, kind), sizeof(struct rec_file));
 	for (int k = 0; k < n; k++)
 		land(p, exits[k]);
