@@ -397,14 +397,15 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * why.
  *
  * Bind mounts are found in mountinfo, which names each nsfs mount's namespace; a mount whose
- * namespace was seen nowhere else is opened to learn its owner, from a helper process inside the
- * mount namespace, without following symlinks or leaving the namespace's root (openat2(), since
- * Linux 5.6; one component at a time before, and for paths longer than PATH_MAX), checked to be
- * nsfs before it is opened for reading, and abandoned (the helper killed) at a deadline. The
- * calling process forks those helpers (at most 16 at once) only when there are such mounts;
- * on a system with 1,000 tasks or more, or with 64 nsfs mounts or more in its own mount
- * namespace, the one for its own mount namespace is forked as the scan begins, to read and open
- * those mounts while the processes are read (it is not counted among them).
+ * namespace was seen nowhere else is opened to learn its owner. In the caller's own mount
+ * namespace that is done in the calling process when the kernel can walk the path from memory
+ * alone (openat2() RESOLVE_CACHED, since Linux 5.12, from a root on a local file system: a walk
+ * that never waits on a file system). Otherwise it is done by a helper process inside the mount
+ * namespace (openat2(), since Linux 5.6; one component at a time before, and for paths longer
+ * than PATH_MAX), abandoned (the helper killed) at a deadline; the calling process forks those
+ * helpers (at most 16 at once) only when there are such mounts. Either way no symlink is
+ * followed, the walk never leaves the root, and the file is checked to be nsfs before it is
+ * opened for reading and to be the namespace mountinfo named.
  */
 struct lxns_snapshot;
 struct lxns_node;

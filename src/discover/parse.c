@@ -82,3 +82,34 @@ char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino)
 	unescape(fields[4]);
 	return fields[4];
 }
+
+/* File systems whose names a walk never asks about again at its last step: they have no
+ * d_weak_revalidate, which NFS, 9p and overlayfs have and which may wait on a server. */
+static const char *const settled_fs[] = {
+	"tmpfs", "ramfs", "rootfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "bcachefs",
+	"zfs", "erofs", "squashfs", "vfat", "exfat",
+};
+
+bool lxns__mountinfo_root_settled(const char *text)
+{
+	bool settled = false;
+
+	for (const char *line = text, *end; *line; line = end + (*end != '\0')) {
+		const char *p = line, *sep, *fs;
+		size_t len;
+
+		end = line + strcspn(line, "\n");
+		for (int k = 0; k < 4 && p; k++) /* to the fifth field, the mount point */
+			if ((p = memchr(p, ' ', (size_t)(end - p))))
+				p++;
+		if (!p || end - p < 2 || p[0] != '/' || p[1] != ' ' || !(sep = memmem(p, (size_t)(end - p), " - ", 3)))
+			continue;
+		fs = sep + 3;
+		len = strcspn(fs, " \n");
+		settled = false; /* the last mount on "/" is the one on top */
+		for (size_t k = 0; k < sizeof(settled_fs) / sizeof(settled_fs[0]); k++)
+			if (strlen(settled_fs[k]) == len && memcmp(fs, settled_fs[k], len) == 0)
+				settled = true;
+	}
+	return settled;
+}

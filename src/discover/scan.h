@@ -168,8 +168,8 @@ void lxns__read_mountinfo(struct scan *sc, struct seen *mntns, pid_t pid);
 
 /* Read the mounts not read yet (from helper processes inside the mount namespaces without a
  * readable process) and open the bind mounts whose namespaces no other source showed, to probe
- * them: here where the kernel can walk their paths from memory alone, else in helpers with a
- * deadline. Single-threaded: it adds entries and forks. */
+ * them: here where they are in our own mount namespace and the kernel can walk their paths from
+ * memory alone, else in helpers with a deadline. Single-threaded: it adds entries and forks. */
 void lxns__scan_mounts(struct scan *sc);
 
 #endif

@@ -3,13 +3,14 @@
  * namespaces they hold, with no path walked: it is read through a process in the namespace, or,
  * for one without a readable process, by a helper process that enters it. A bind mount whose
  * namespace nothing else showed must be opened to learn its owner: that walks a path others
- * may shape (a symlink planted over it, a FUSE mount that never answers above it). It is first
- * walked here, from the root of the process whose mountinfo named it, by what the kernel holds
- * in memory alone (openat2() RESOLVE_CACHED: such a walk never waits on a filesystem), without
- * following symlinks or leaving that root, and checked to be nsfs, and the namespace read, before
- * it is opened for reading. What that cannot open is left to helper processes inside the
- * namespace, which walk it in full under the same rules, abandoned at a deadline: the helper is
- * killed and what it did not do is counted and named. */
+ * may shape (a symlink planted over it, a FUSE mount that never answers above it). In our own
+ * mount namespace it is first walked here, from our root when that is on a local file system,
+ * by what the kernel holds in memory alone (openat2() RESOLVE_CACHED: such a walk never waits
+ * on a file system). What that cannot open, and every bind mount in another mount namespace, is
+ * left to helper processes inside the namespace, which walk the path in full, abandoned at a
+ * deadline: the helper is killed and what it did not do is counted and named. Both ways never
+ * follow a symlink or leave the root, open O_PATH first, check that it is nsfs before opening
+ * it for reading, and that it is the namespace mountinfo named. */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -381,17 +382,18 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-/* Run every job, up to HELPERS_MAX at once, until all end or @deadline passes. */
-static void run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
+/* Run every job, up to HELPERS_MAX at once, until all end or @deadline passes. Returns how many
+ * helpers it started. */
+static size_t run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
 {
 	struct pollfd pfd[HELPERS_MAX];
 	struct job *running[HELPERS_MAX];
-	size_t next = 0;
+	size_t next = 0, started = 0;
 	_cleanup_free_ char *buf = malloc(MSG_BUF_SIZE);
 
 	if (!buf) {
 		sc->err = -ENOMEM;
-		return;
+		return 0;
 	}
 	for (;;) {
 		size_t nrun = 0;
@@ -408,6 +410,7 @@ static void run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
 				lxns__count_error(sc, -r, "starting a mount helper");
 			} else {
 				running[nrun++] = j;
+				started++;
 			}
 		}
 		if (!nrun)
@@ -438,6 +441,7 @@ static void run_jobs(struct scan *sc, struct job *jobs, size_t n, long deadline)
 		lxns__log(LXNS_LOG_WARNING, "mounts: mount namespace mnt:[%llu]: timed out after %u.%03u s",
 			  (unsigned long long)j->mntns->ino, sc->timeout_ms / 1000, sc->timeout_ms % 1000);
 	}
+	return started;
 }
 
 /* --- The mount stage ------------------------------------------------------------------------ */
@@ -545,23 +549,29 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 	return n;
 }
 
-/* Open here, from the root of the process whose mountinfo named them (ours in our own mount
- * namespace), those bind mounts of @j that the kernel can reach from memory alone; the others
- * stay for its helper. Returns how many it opened. */
+/* Whether our root is on a file system where opening it cannot wait (see
+ * lxns__mountinfo_root_settled()): opening another process's root, or ours on NFS, can. */
+static bool own_root_settled(struct scan *sc)
+{
+	int fd = openat(sc->proc_fd, "thread-self/mountinfo", O_RDONLY | O_CLOEXEC);
+	size_t len;
+	_cleanup_free_ char *text = fd < 0 ? NULL : read_all(fd, &len);
+
+	return text && lxns__mountinfo_root_settled(text);
+}
+
+/* Open here, in our own mount namespace, those bind mounts of @j that the kernel can reach from
+ * memory alone from our root; the others stay for its helper. Returns how many it opened. */
 static size_t open_here(struct scan *sc, struct job *j)
 {
-	char path[64];
 	size_t left = 0;
-	int rootfd = -1;
+	int rootfd;
 
-	if (j->mntns->ino == sc->self_mnt) {
-		rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	} else if (j->mntns->pid) {
-		snprintf(path, sizeof(path), "%d/root", (int)j->mntns->pid);
-		rootfd = openat(sc->proc_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
+	if (j->mntns->ino != sc->self_mnt || !own_root_settled(sc))
+		return 0;
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return 0; /* no process, or no right to its root: a helper may have a way */
+		return 0;
 	for (size_t i = 0; i < j->n_open; i++) {
 		struct seen *s = j->open[i];
 		int fd = open_mount(sc->proc_fd, rootfd, s->mount_path, s->ino, true);
@@ -658,10 +668,10 @@ void lxns__scan_mounts(struct scan *sc)
 		memset(tried + ntried, 0, count + 1 - ntried);
 		ntried = count + 1;
 		planned = plan_jobs(sc, &jobs, tried, count);
-		n = ready_jobs(sc, jobs, planned, &opened);
-		if (n)
-			run_jobs(sc, jobs, n, deadline);
-		helpers += n;
+		/* After ENOMEM nothing more is done: the scan fails. */
+		n = sc->err ? planned : ready_jobs(sc, jobs, planned, &opened);
+		if (n && !sc->err)
+			helpers += run_jobs(sc, jobs, n, deadline);
 		for (size_t k = 0; k < n; k++) {
 			if (jobs[k].mnt_fd >= 0)
 				close(jobs[k].mnt_fd);
