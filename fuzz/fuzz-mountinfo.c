@@ -27,6 +27,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (path && (path[0] != '/' || !lxns_type_name(type) || ino == 0 || path < copy || path >= copy + size))
 		abort();
 	free(copy);
+	copy = strdup(line);
+	path = copy ? lxns__mountinfo_point(copy) : NULL;
+	if (path && (path[0] != '/' || path < copy || path >= copy + size))
+		abort();
+	free(copy);
 	free(line);
 	return 0;
 }

@@ -399,8 +399,9 @@ int lxns_run_exec(const struct lxns_target *target, char *const argv[], int *ret
  * Bind mounts are found in mountinfo, which names each nsfs mount's namespace; a mount whose
  * namespace was seen nowhere else is opened to learn its owner. In the caller's own mount
  * namespace that is done in the calling process when the kernel can walk the path from memory
- * alone (openat2() RESOLVE_CACHED, since Linux 5.12, from a root on a local file system: a walk
- * that never waits on a file system). Otherwise it is done by a helper process inside the mount
+ * alone and no other mount is stacked on it (openat2() RESOLVE_CACHED, since Linux 5.12: a walk
+ * that never calls into a file system to look up or revalidate a name). Otherwise it is done by
+ * a helper process inside the mount
  * namespace (openat2(), since Linux 5.6; one component at a time before, and for paths longer
  * than PATH_MAX), abandoned (the helper killed) at a deadline; the calling process forks those
  * helpers (at most 16 at once) only when there are such mounts. Either way no symlink is

@@ -87,18 +87,37 @@ int lxns__walk_beneath(int rootfd, const char *path)
 	return TAKE_FD(cur);
 }
 
-int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path, bool cached)
+int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (cached ? RESOLVE_CACHED : 0),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 
-	if (fd < 0 && !cached && (errno == ENOSYS || errno == ENAMETOOLONG || errno == E2BIG))
+	if (fd < 0 && (errno == ENOSYS || errno == ENAMETOOLONG || errno == E2BIG))
 		fd = lxns__walk_beneath(rootfd, path);
 	else if (fd < 0)
 		fd = lxns__neg_errno();
 	/* With O_NOFOLLOW a symlink at the end is opened itself: not nsfs, refused below. */
 	return lxns__nsfs_reopen(proc_dirfd, fd);
+}
+
+int lxns__open_nsfs_cached(int proc_dirfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_CACHED | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	for (const char *p = path; (p = strstr(p, "/.")); p++) /* no "." or "..": never above the root */
+		if (p[2] == '/' || p[2] == '\0' || (p[2] == '.' && (p[3] == '/' || p[3] == '\0')))
+			return -EINVAL;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EINVAL))
+		return -EOPNOTSUPP; /* before 5.6 no openat2(), before 5.12 no RESOLVE_CACHED */
+	return lxns__nsfs_reopen(proc_dirfd, fd < 0 ? lxns__neg_errno() : fd);
 }

@@ -66,50 +66,38 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino)
+/* The fields of mountinfo line @line (modified in place: cut at its " - ") up to the fifth, the
+ * mount point, which is returned unescaped; NULL if it has fewer or that one is not absolute. */
+static char *mount_point(char *line, char **fields)
 {
 	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS */
-	char *fields[5], *save = NULL, *sep = strstr(line, " - ");
+	char *save = NULL, *sep = strstr(line, " - ");
 	int k = 0;
 
-	if (!sep || strncmp(sep, " - nsfs ", 8) != 0)
+	if (!sep)
 		return NULL;
 	*sep = '\0';
 	for (char *tok = strtok_r(line, " ", &save); tok && k < 5; tok = strtok_r(NULL, " ", &save))
 		fields[k++] = tok;
-	if (k < 5 || fields[4][0] != '/' || !lxns__parse_ns_link(fields[3], ret_type, ret_ino))
+	if (k < 5 || fields[4][0] != '/')
 		return NULL;
 	unescape(fields[4]);
 	return fields[4];
 }
 
-/* File systems whose names a walk never asks about again at its last step: they have no
- * d_weak_revalidate, which NFS, 9p and overlayfs have and which may wait on a server. */
-static const char *const settled_fs[] = {
-	"tmpfs", "ramfs", "rootfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "bcachefs",
-	"zfs", "erofs", "squashfs", "vfat", "exfat",
-};
-
-bool lxns__mountinfo_root_settled(const char *text)
+char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino)
 {
-	bool settled = false;
+	char *fields[5], *sep = strstr(line, " - ");
 
-	for (const char *line = text, *end; *line; line = end + (*end != '\0')) {
-		const char *p = line, *sep, *fs;
-		size_t len;
+	if (!sep || strncmp(sep, " - nsfs ", 8) != 0 || !mount_point(line, fields) ||
+	    !lxns__parse_ns_link(fields[3], ret_type, ret_ino))
+		return NULL;
+	return fields[4];
+}
 
-		end = line + strcspn(line, "\n");
-		for (int k = 0; k < 4 && p; k++) /* to the fifth field, the mount point */
-			if ((p = memchr(p, ' ', (size_t)(end - p))))
-				p++;
-		if (!p || end - p < 2 || p[0] != '/' || p[1] != ' ' || !(sep = memmem(p, (size_t)(end - p), " - ", 3)))
-			continue;
-		fs = sep + 3;
-		len = strcspn(fs, " \n");
-		settled = false; /* the last mount on "/" is the one on top */
-		for (size_t k = 0; k < sizeof(settled_fs) / sizeof(settled_fs[0]); k++)
-			if (strlen(settled_fs[k]) == len && memcmp(fs, settled_fs[k], len) == 0)
-				settled = true;
-	}
-	return settled;
+char *lxns__mountinfo_point(char *line)
+{
+	char *fields[5];
+
+	return mount_point(line, fields);
 }

@@ -16,9 +16,8 @@ int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret
  * in *ret_type and *ret_ino; else NULL. */
 char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino);
 
-/* Whether the mount on "/" in mountinfo @text is of a local file system that never checks a
- * name with its server at the end of a walk (tmpfs, ext4, xfs, btrfs, ...; not NFS, 9p or
- * overlayfs): a walk to that root then cannot wait on anything. */
-bool lxns__mountinfo_root_settled(const char *text);
+/* The mount point of mountinfo line @line (modified in place; unescaped: absolute, with any
+ * byte but NUL), or NULL for a line that is not one. */
+char *lxns__mountinfo_point(char *line);
 
 #endif

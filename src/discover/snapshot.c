@@ -167,7 +167,7 @@ static int open_by_way(const struct lxns_node *n)
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)n->found_pid, n->found_fd);
 	else if ((n->found & LXNS_FOUND_MOUNT) && n->mount_self && n->mount_path) {
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		return root < 0 ? lxns__neg_errno() : lxns__open_nsfs_beneath(-1, root, n->mount_path, false);
+		return root < 0 ? lxns__neg_errno() : lxns__open_nsfs_beneath(-1, root, n->mount_path);
 	} else
 		return -EOPNOTSUPP;
 	return lxns__open_path(path);

@@ -4,13 +4,13 @@
  * for one without a readable process, by a helper process that enters it. A bind mount whose
  * namespace nothing else showed must be opened to learn its owner: that walks a path others
  * may shape (a symlink planted over it, a FUSE mount that never answers above it). In our own
- * mount namespace it is first walked here, from our root when that is on a local file system,
- * by what the kernel holds in memory alone (openat2() RESOLVE_CACHED: such a walk never waits
- * on a file system). What that cannot open, and every bind mount in another mount namespace, is
- * left to helper processes inside the namespace, which walk the path in full, abandoned at a
- * deadline: the helper is killed and what it did not do is counted and named. Both ways never
- * follow a symlink or leave the root, open O_PATH first, check that it is nsfs before opening
- * it for reading, and that it is the namespace mountinfo named. */
+ * mount namespace it is first walked here, where no other mount is stacked on it, by what the
+ * kernel holds in memory alone (openat2() RESOLVE_CACHED: such a walk never calls into a file
+ * system that would look up or revalidate a name). What that cannot open, and every bind mount
+ * in another mount namespace, is left to helper processes inside the namespace, which walk the
+ * path in full, abandoned at a deadline: the helper is killed and what it did not do is counted
+ * and named. Both ways never follow a symlink or climb above the root, open O_PATH first, check
+ * that it is nsfs before opening it for reading, and that it is the namespace mountinfo named. */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -194,11 +194,10 @@ static void send_mount(int sock, int err, int type, uint64_t ino, uint32_t index
 		close(fd);
 }
 
-/* Open the namespace mounted at @path, beneath @rootfd, if it is inode @ino: an fd, or -errno
- * (-ESTALE for another namespace there now). @cached: see lxns__open_nsfs_beneath(). */
-static int open_mount(int proc_fd, int rootfd, const char *path, uint64_t ino, bool cached)
+/* @fd (or -errno, returned) if it is namespace inode @ino; else -ESTALE (another namespace
+ * there now), @fd closed. */
+static int if_ino(int fd, uint64_t ino)
 {
-	int fd = lxns__open_nsfs_beneath(proc_fd, rootfd, path, cached);
 	struct stat st;
 
 	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_ino != ino)) {
@@ -206,6 +205,12 @@ static int open_mount(int proc_fd, int rootfd, const char *path, uint64_t ino, b
 		return -ESTALE;
 	}
 	return fd;
+}
+
+/* Open the namespace mounted at @path, beneath @rootfd, if it is inode @ino (see if_ino()). */
+static int open_mount(int proc_fd, int rootfd, const char *path, uint64_t ino)
+{
+	return if_ino(lxns__open_nsfs_beneath(proc_fd, rootfd, path), ino);
 }
 
 /* In the forked helper: enter the mount namespace, do the job, send the results. No logging,
@@ -223,7 +228,7 @@ static _Noreturn void helper(const struct job *j, int proc_fd, int sock)
 		_exit(1);
 	if (!j->read_self) {
 		for (size_t i = 0; i < j->n_open; i++) {
-			int fd = open_mount(proc_fd, rootfd, j->open[i]->mount_path, j->open[i]->ino, false);
+			int fd = open_mount(proc_fd, rootfd, j->open[i]->mount_path, j->open[i]->ino);
 			send_mount(sock, fd < 0 ? -fd : 0, 0, 0, (uint32_t)i, NULL, fd);
 		}
 		_exit(0);
@@ -244,7 +249,7 @@ static _Noreturn void helper(const struct job *j, int proc_fd, int sock)
 		*end = '\0';
 		path = lxns__mountinfo_nsfs(line, &type, &ino);
 		if (path) {
-			int nsfd = open_mount(proc_fd, rootfd, path, ino, false);
+			int nsfd = open_mount(proc_fd, rootfd, path, ino);
 			send_mount(sock, nsfd < 0 ? -nsfd : 0, type, ino, UINT32_MAX, path, nsfd);
 		}
 		*end = keep;
@@ -549,42 +554,95 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 	return n;
 }
 
-/* Whether our root is on a file system where opening it cannot wait (see
- * lxns__mountinfo_root_settled()): opening another process's root, or ours on NFS, can. */
-static bool own_root_settled(struct scan *sc)
+/* The mount points of our own mount namespace, sorted: a bind mount's is named twice where
+ * another mount is stacked on it (or it on another). */
+struct points {
+	char *text;
+	char **v;
+	size_t n;
+};
+
+static int point_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool points_read(struct scan *sc, struct points *p)
 {
 	int fd = openat(sc->proc_fd, "thread-self/mountinfo", O_RDONLY | O_CLOEXEC);
-	size_t len;
-	_cleanup_free_ char *text = fd < 0 ? NULL : read_all(fd, &len);
+	size_t len, lines = 1;
 
-	return text && lxns__mountinfo_root_settled(text);
+	*p = (struct points){ .text = fd < 0 ? NULL : read_all(fd, &len) };
+	if (!p->text)
+		return false;
+	for (const char *c = p->text; (c = strchr(c, '\n')); c++)
+		lines++;
+	if (!(p->v = malloc(lines * sizeof(*p->v)))) {
+		free(p->text);
+		return false;
+	}
+	for (char *line = p->text, *end; *line; line = end + (*end != '\0')) {
+		char keep, *point;
+
+		end = line + strcspn(line, "\n");
+		keep = *end;
+		*end = '\0';
+		if ((point = lxns__mountinfo_point(line)))
+			p->v[p->n++] = point;
+		*end = keep;
+	}
+	qsort(p->v, p->n, sizeof(*p->v), point_order);
+	return true;
+}
+
+/* Whether more than one mount is on @path. */
+static bool stacked(const struct points *p, const char *path)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) { /* the first not below @path */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->v[mid], path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + 1 < p->n && strcmp(p->v[lo], path) == 0 && strcmp(p->v[lo + 1], path) == 0;
 }
 
 /* Open here, in our own mount namespace, those bind mounts of @j that the kernel can reach from
- * memory alone from our root; the others stay for its helper. Returns how many it opened. */
+ * memory alone; the others stay for its helper. A walk to a bind mount with another mount
+ * stacked on it ends on that one, which may ask its server (see lxns__open_nsfs_cached()): a
+ * helper opens those. Returns how many it opened. */
 static size_t open_here(struct scan *sc, struct job *j)
 {
-	size_t left = 0;
-	int rootfd;
+	struct points points;
+	size_t left = 0, i = 0;
 
-	if (j->mntns->ino != sc->self_mnt || !own_root_settled(sc))
+	if (j->mntns->ino != sc->self_mnt || !points_read(sc, &points))
 		return 0;
-	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return 0;
-	for (size_t i = 0; i < j->n_open; i++) {
+	for (; i < j->n_open; i++) {
 		struct seen *s = j->open[i];
-		int fd = open_mount(sc->proc_fd, rootfd, s->mount_path, s->ino, true);
+		int fd = -EAGAIN;
 
+		/* A mount or unmount anywhere during the walk makes it fail: a few tries. */
+		for (int try = 0; try < 3 && fd == -EAGAIN && !stacked(&points, s->mount_path); try++)
+			fd = if_ino(lxns__open_nsfs_cached(sc->proc_fd, s->mount_path), s->ino);
+		if (fd == -EOPNOTSUPP)
+			break; /* this kernel cannot: all of them for the helper */
 		if (fd >= 0)
 			got_fd(sc, s, fd);
 		else
 			j->open[left++] = s;
 	}
+	for (; i < j->n_open; i++)
+		j->open[left++] = j->open[i];
 	size_t opened = j->n_open - left;
 
 	j->n_open = left;
-	close(rootfd);
+	free(points.v);
+	free(points.text);
 	return opened;
 }
 
