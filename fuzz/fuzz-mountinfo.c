@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char *line = strndup((const char *)data, size), *copy, *path, text[64];
 	uint64_t ino;
-	int type;
+	int type, id;
 
 	if (!line)
 		return 0;
@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		abort();
 	free(copy);
 	copy = strdup(line);
-	path = copy ? lxns__mountinfo_point(copy) : NULL;
-	if (path && (path[0] != '/' || path < copy || path >= copy + size))
+	path = copy ? lxns__mountinfo_point(copy, &id) : NULL;
+	if (path && (path[0] != '/' || path < copy || path >= copy + size || id < 0))
 		abort();
 	free(copy);
 	free(line);

@@ -103,7 +103,31 @@ int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path)
 	return lxns__nsfs_reopen(proc_dirfd, fd);
 }
 
-int lxns__open_nsfs_cached(int proc_dirfd, const char *path)
+/* The mount ID of the file @fd is open on, from /proc/self/fdinfo: procfs answers it without
+ * asking the file system. -errno. */
+static int mount_id_of(int proc_dirfd, int fd)
+{
+	char path[64], buf[512];
+	const char *at;
+	int info;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%sself/fdinfo/%d", proc_dirfd < 0 ? "/proc/" : "", fd);
+	info = openat(proc_dirfd < 0 ? AT_FDCWD : proc_dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (info < 0)
+		return lxns__neg_errno();
+	n = read(info, buf, sizeof(buf) - 1);
+	int err = n < 0 ? errno : EIO;
+
+	close(info);
+	if (n <= 0)
+		return -err;
+	buf[n] = '\0';
+	at = strstr(buf, "\nmnt_id:\t");
+	return at ? atoi(at + 9) : -EIO;
+}
+
+int lxns__open_nsfs_cached(int proc_dirfd, const char *path, int mnt_id)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
@@ -119,5 +143,13 @@ int lxns__open_nsfs_cached(int proc_dirfd, const char *path)
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EINVAL))
 		return -EOPNOTSUPP; /* before 5.6 no openat2(), before 5.12 no RESOLVE_CACHED */
-	return lxns__nsfs_reopen(proc_dirfd, fd < 0 ? lxns__neg_errno() : fd);
+	if (fd < 0)
+		return lxns__neg_errno();
+	/* Not the mount mountinfo named (unmounted since, or a mount over a directory above it):
+	 * some other file, whose file system even fstatfs() would ask. */
+	if (mount_id_of(proc_dirfd, fd) != mnt_id) {
+		close(fd);
+		return -ESTALE;
+	}
+	return lxns__nsfs_reopen(proc_dirfd, fd);
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <stddef.h>
 #include <sched.h>
 #include <signal.h>
@@ -1108,31 +1109,77 @@ static uint64_t pin_new_net(const char *path)
 	return ino;
 }
 
-/* Mount points as mountinfo prints them: escaped, after optional fields; nothing from a line
- * without the separator or with a relative one. */
+/* Mount points as mountinfo prints them, with their mount IDs: escaped, after optional
+ * fields; nothing from a line without the separator, with a relative mount point or a bad ID. */
 TEST(mountinfo_mount_points)
 {
 	static const struct {
 		const char *line, *point;
+		int id;
 	} cases[] = {
-		{ "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue", "/mnt2" },
-		{ "40 25 0:4 net:[4026532008] /run/netns/a\\040b rw shared:2 master:3 - nsfs nsfs rw", "/run/netns/a b" },
-		{ "41 25 0:4 / / rw - tmpfs tmpfs rw", "/" },
-		{ "42 25 0:4 / /x\\134y\\012 rw - tmpfs tmpfs rw", "/x\\y\n" },
-		{ "43 25 0:4 / relative rw - tmpfs tmpfs rw", NULL },
-		{ "44 25 0:4 / /x rw", NULL },
-		{ "45 25 / - tmpfs tmpfs rw", NULL },
+		{ "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue", "/mnt2", 36 },
+		{ "40 25 0:4 net:[4026532008] /run/netns/a\\040b rw shared:2 master:3 - nsfs nsfs rw", "/run/netns/a b", 40 },
+		{ "41 25 0:4 / / rw - tmpfs tmpfs rw", "/", 41 },
+		{ "42 25 0:4 / /x\\134y\\012 rw - tmpfs tmpfs rw", "/x\\y\n", 42 },
+		{ "43 25 0:4 / relative rw - tmpfs tmpfs rw", NULL, 0 },
+		{ "44 25 0:4 / /x rw", NULL, 0 },
+		{ "45 25 / - tmpfs tmpfs rw", NULL, 0 },
+		{ "4x6 25 0:4 / /x rw - tmpfs tmpfs rw", NULL, 0 },
+		{ "-47 25 0:4 / /x rw - tmpfs tmpfs rw", NULL, 0 },
 	};
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char line[256];
 		const char *point;
+		int id = -1;
 
 		snprintf(line, sizeof(line), "%s", cases[k].line);
-		point = lxns__mountinfo_point(line);
-		if (!cases[k].point ? point != NULL : !point || strcmp(point, cases[k].point) != 0)
-			FAIL("%s: %s", cases[k].line, point ? point : "(none)");
+		point = lxns__mountinfo_point(line, &id);
+		if (!cases[k].point ? point != NULL : !point || strcmp(point, cases[k].point) != 0 || id != cases[k].id)
+			FAIL("%s: %s %d", cases[k].line, point ? point : "(none)", id);
 	}
+}
+
+/* Our own mount namespace, its root a new tmpfs with /proc (a root whose names never need
+ * revalidating, whatever the machine's is: the VM's is an overlay over 9p). Skips where the
+ * kernel has no RESOLVE_CACHED. */
+static void tmpfs_root(void)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = 0x20 /* RESOLVE_CACHED */ };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+
+	if (fd < 0 && (errno == ENOSYS || errno == EINVAL))
+		SKIP("no openat2() RESOLVE_CACHED here (before 5.12)");
+	if (fd >= 0)
+		close(fd);
+	CHECK_SYS(unshare(CLONE_NEWNS));
+	CHECK_SYS(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
+	CHECK_SYS(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	CHECK_SYS(mkdir("/tmp/proc", 0755));
+	CHECK_SYS(mount("proc", "/tmp/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+	CHECK_SYS(chroot("/tmp"));
+	CHECK_SYS(chdir("/"));
+}
+
+/* The cached walk takes absolute paths without "." or ".." only (it must never climb above our
+ * root), follows no symlink, and opens an nsfs file only on the mount asked for. */
+TEST(cached_walk_refuses_what_it_must)
+{
+	static const char *const bad[] = { "relative", "/a/./b", "/a/..", "/.", "/..", "//..", "/a/../b" };
+	struct statx stx;
+
+	harness_require_unshare(CLONE_NEWNS | CLONE_NEWNET);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		CHECK_ERR(lxns__open_nsfs_cached(-1, bad[k], 1), EINVAL);
+	tmpfs_root();
+	CHECK_ERR(lxns__open_nsfs_cached(-1, "/proc/self/ns/net", 1), ELOOP);
+	uint64_t net = pin_new_net("/pin");
+	CHECK_SYS(statx(AT_FDCWD, "/pin", AT_SYMLINK_NOFOLLOW, STATX_MNT_ID | STATX_INO, &stx));
+	CHECK_ERR(lxns__open_nsfs_cached(-1, "/pin", (int)stx.stx_mnt_id + 1), ESTALE);
+	int fd = lxns__open_nsfs_cached(-1, "/pin", (int)stx.stx_mnt_id);
+	struct stat st;
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == net);
+	close(fd);
 }
 
 /* Our own mount namespace, its root a new tmpfs with /proc, and 40 network namespaces pinned
@@ -1141,13 +1188,7 @@ static void root_with_pins(uint64_t *nets)
 {
 	char path[64];
 
-	CHECK_SYS(unshare(CLONE_NEWNS));
-	CHECK_SYS(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
-	CHECK_SYS(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
-	CHECK_SYS(mkdir("/tmp/proc", 0755));
-	CHECK_SYS(mount("proc", "/tmp/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
-	CHECK_SYS(chroot("/tmp"));
-	CHECK_SYS(chdir("/"));
+	tmpfs_root();
 	for (int i = 0; i < 40; i++) {
 		snprintf(path, sizeof(path), "/net%d", i);
 		nets[i] = pin_new_net(path);
@@ -1192,9 +1233,8 @@ TEST(bind_mounts_are_opened_here_where_the_kernel_holds_their_paths)
 		}
 		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 0);
 		lxns_snapshot_free(s);
-		if (opened == 0 && helpers > 0)
-			SKIP("no RESOLVE_CACHED here (before 5.12): helpers opened them");
-		CHECK_EQ(opened, 40);
+		/* (A mount or unmount elsewhere during a walk makes it fail: five tries each.) */
+		CHECK(opened >= 38 && opened <= 40);
 	}
 }
 
@@ -1218,9 +1258,7 @@ TEST(bind_mounts_with_another_stacked_on_them_are_left_to_helpers)
 		CHECK_ERR(lxns_node_get_owner(node_of(s, nets[0]), &rel), ENODATA);
 		CHECK_EQ(lxns_snapshot_stat(s, LXNS_STAT_UNRESOLVED), 1);
 		lxns_snapshot_free(s);
-		if (opened == 0 && helpers > 0)
-			SKIP("no RESOLVE_CACHED here (before 5.12)");
-		CHECK_EQ(opened, 39);
+		CHECK(opened >= 37 && opened <= 39);
 		CHECK(helpers >= 1);
 	}
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Parsers of what the kernel prints about namespaces, which others shape in part (mount
  * points): namespace link texts and mountinfo lines. Fuzzed (fuzz/). */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -95,9 +97,18 @@ char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino)
 	return fields[4];
 }
 
-char *lxns__mountinfo_point(char *line)
+char *lxns__mountinfo_point(char *line, int *ret_id)
 {
-	char *fields[5];
+	char *fields[5], *end;
+	char *point = mount_point(line, fields);
+	long id;
 
-	return mount_point(line, fields);
+	if (!point)
+		return NULL;
+	errno = 0;
+	id = strtol(fields[0], &end, 10);
+	if (errno || *end || id < 0 || id > INT_MAX)
+		return NULL;
+	*ret_id = (int)id;
+	return point;
 }

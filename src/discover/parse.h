@@ -17,7 +17,7 @@ int lxns__read_ns_link(int dirfd, const char *path, int *ret_type, uint64_t *ret
 char *lxns__mountinfo_nsfs(char *line, int *ret_type, uint64_t *ret_ino);
 
 /* The mount point of mountinfo line @line (modified in place; unescaped: absolute, with any
- * byte but NUL), or NULL for a line that is not one. */
-char *lxns__mountinfo_point(char *line);
+ * byte but NUL) and its mount ID in *ret_id, or NULL for a line that is not one. */
+char *lxns__mountinfo_point(char *line, int *ret_id);
 
 #endif

@@ -6,10 +6,12 @@
  * may shape (a symlink planted over it, a FUSE mount that never answers above it). In our own
  * mount namespace it is first walked here, where no other mount is stacked on it, by what the
  * kernel holds in memory alone (openat2() RESOLVE_CACHED: such a walk never calls into a file
- * system that would look up or revalidate a name). What that cannot open, and every bind mount
- * in another mount namespace, is left to helper processes inside the namespace, which walk the
- * path in full, abandoned at a deadline: the helper is killed and what it did not do is counted
- * and named. Both ways never follow a symlink or climb above the root, open O_PATH first, check
+ * system that would look up or revalidate a name), and taken only on the mount mountinfo named
+ * (see lxns__open_nsfs_cached(); a mount stacked on it by someone privileged while we walk is
+ * the one way left to make the walk ask a file system). What that cannot open, and every bind
+ * mount in another mount namespace, is left to helper processes inside the namespace, which walk
+ * the path in full, abandoned at a deadline: the helper is killed and what it did not do is
+ * counted and named. Both ways never follow a symlink or climb above the root, open O_PATH first, check
  * that it is nsfs before opening it for reading, and that it is the namespace mountinfo named. */
 #include <fcntl.h>
 #include <poll.h>
@@ -554,17 +556,22 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 	return n;
 }
 
-/* The mount points of our own mount namespace, sorted: a bind mount's is named twice where
- * another mount is stacked on it (or it on another). */
+/* The mounts of our own mount namespace, sorted by mount point: a bind mount's is named twice
+ * where another mount is stacked on it (or it on another). */
+struct point {
+	const char *path;
+	int id;
+};
+
 struct points {
 	char *text;
-	char **v;
+	struct point *v;
 	size_t n;
 };
 
 static int point_order(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct point *)a)->path, ((const struct point *)b)->path);
 }
 
 static bool points_read(struct scan *sc, struct points *p)
@@ -582,33 +589,36 @@ static bool points_read(struct scan *sc, struct points *p)
 		return false;
 	}
 	for (char *line = p->text, *end; *line; line = end + (*end != '\0')) {
-		char keep, *point;
+		char keep, *path;
+		int id;
 
 		end = line + strcspn(line, "\n");
 		keep = *end;
 		*end = '\0';
-		if ((point = lxns__mountinfo_point(line)))
-			p->v[p->n++] = point;
+		if ((path = lxns__mountinfo_point(line, &id)))
+			p->v[p->n++] = (struct point){ .path = path, .id = id };
 		*end = keep;
 	}
 	qsort(p->v, p->n, sizeof(*p->v), point_order);
 	return true;
 }
 
-/* Whether more than one mount is on @path. */
-static bool stacked(const struct points *p, const char *path)
+/* The ID of the one mount on @path; -1 if there is none, or more than one. */
+static int only_mount_on(const struct points *p, const char *path)
 {
 	size_t lo = 0, hi = p->n;
 
 	while (lo < hi) { /* the first not below @path */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(p->v[mid], path) < 0)
+		if (strcmp(p->v[mid].path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo + 1 < p->n && strcmp(p->v[lo], path) == 0 && strcmp(p->v[lo + 1], path) == 0;
+	if (lo == p->n || strcmp(p->v[lo].path, path) != 0 || (lo + 1 < p->n && strcmp(p->v[lo + 1].path, path) == 0))
+		return -1;
+	return p->v[lo].id;
 }
 
 /* Open here, in our own mount namespace, those bind mounts of @j that the kernel can reach from
@@ -624,11 +634,11 @@ static size_t open_here(struct scan *sc, struct job *j)
 		return 0;
 	for (; i < j->n_open; i++) {
 		struct seen *s = j->open[i];
-		int fd = -EAGAIN;
+		int fd = -EAGAIN, id = only_mount_on(&points, s->mount_path);
 
 		/* A mount or unmount anywhere during the walk makes it fail: a few tries. */
-		for (int try = 0; try < 3 && fd == -EAGAIN && !stacked(&points, s->mount_path); try++)
-			fd = if_ino(lxns__open_nsfs_cached(sc->proc_fd, s->mount_path), s->ino);
+		for (int try = 0; try < 5 && fd == -EAGAIN && id >= 0; try++)
+			fd = if_ino(lxns__open_nsfs_cached(sc->proc_fd, s->mount_path, id), s->ino);
 		if (fd == -EOPNOTSUPP)
 			break; /* this kernel cannot: all of them for the helper */
 		if (fd >= 0)
