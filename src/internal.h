@@ -141,14 +141,17 @@ int lxns__open_path(const char *path);
  * (openat2() RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS; where the kernel
  * lacks openat2() or the path is longer than PATH_MAX, lxns__walk_beneath()). */
 int lxns__open_nsfs_beneath(int proc_dirfd, int rootfd, const char *path);
-/* Absolute @path (no "." or ".." in it) from our root, following no symlink, by what the kernel
- * holds in memory alone (RESOLVE_CACHED: the walk never calls into a file system that would
- * have to look up or revalidate a name, and fails with -EAGAIN instead), if it ends on mount
- * @mnt_id (else -ESTALE, before anything asks its file system). Its last step lands on whatever
- * is mounted on top at @path, and may ask that file system (d_weak_revalidate(), which NFS
- * has): the caller must know that only the nsfs mount is there. -EOPNOTSUPP where the kernel
- * cannot (before 5.12). */
-int lxns__open_nsfs_cached(int proc_dirfd, const char *path, int mnt_id);
+/* An O_PATH fd on absolute @path (no "." or ".." in it) from our root, following no symlink,
+ * by what the kernel holds in memory alone (RESOLVE_CACHED: the walk never calls into a file
+ * system that would have to look up or revalidate a name, and fails with -EAGAIN instead). Its
+ * last step lands on whatever is mounted on top at @path, and may ask that file system
+ * (d_weak_revalidate(), which NFS has): the caller must know what is mounted there, and must
+ * not ask anything of the file's file system (not even fstatfs()) before it knows which mount
+ * the fd is on. -EOPNOTSUPP where the kernel cannot (before 5.12). */
+int lxns__open_path_cached(const char *path);
+/* The mount ID of the file @fd is open on (procfs answers it from /proc/thread-self/fdinfo
+ * without asking the file system), or -errno. */
+int lxns__mount_id_of(int proc_dirfd, int fd);
 /* One component at a time with O_PATH | O_NOFOLLOW: -ELOOP for a symlink on the way (one at the
  * end is returned, as openat2() does), -EINVAL for "." or "..". An O_PATH fd, or -errno. */
 int lxns__walk_beneath(int rootfd, const char *path);

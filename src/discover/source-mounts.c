@@ -7,11 +7,11 @@
  * mount namespace it is first walked here, where no other mount is stacked on it, by what the
  * kernel holds in memory alone (openat2() RESOLVE_CACHED: such a walk never calls into a file
  * system that would look up or revalidate a name), and taken only on the mount mountinfo named
- * (see lxns__open_nsfs_cached(); a mount stacked on it by someone privileged while we walk is
- * the one way left to make the walk ask a file system). What that cannot open, and every bind
- * mount in another mount namespace, is left to helper processes inside the namespace, which walk
- * the path in full, abandoned at a deadline: the helper is killed and what it did not do is
- * counted and named. Both ways never follow a symlink or climb above the root, open O_PATH first, check
+ * (see open_here(); a mount stacked on it by someone privileged while we walk is the one way
+ * left to make the walk ask a file system). What that cannot open, and every bind mount in
+ * another mount namespace, is left to helper processes inside the namespace, which walk the
+ * path in full, abandoned at a deadline: the helper is killed and what it did not do is counted
+ * and named. Both ways never follow a symlink or climb above the root, open O_PATH first, check
  * that it is nsfs before opening it for reading, and that it is the namespace mountinfo named. */
 #include <fcntl.h>
 #include <poll.h>
@@ -561,6 +561,7 @@ static size_t plan_jobs(struct scan *sc, struct job **ret_jobs, unsigned char *t
 struct point {
 	const char *path;
 	int id;
+	bool nsfs;
 };
 
 struct points {
@@ -595,16 +596,17 @@ static bool points_read(struct scan *sc, struct points *p)
 		end = line + strcspn(line, "\n");
 		keep = *end;
 		*end = '\0';
+		bool nsfs = memmem(line, (size_t)(end - line), " - nsfs ", 8) != NULL;
 		if ((path = lxns__mountinfo_point(line, &id)))
-			p->v[p->n++] = (struct point){ .path = path, .id = id };
+			p->v[p->n++] = (struct point){ .path = path, .id = id, .nsfs = nsfs };
 		*end = keep;
 	}
 	qsort(p->v, p->n, sizeof(*p->v), point_order);
 	return true;
 }
 
-/* The ID of the one mount on @path; -1 if there is none, or more than one. */
-static int only_mount_on(const struct points *p, const char *path)
+/* The one mount on @path; NULL if there is none, or more than one. */
+static const struct point *only_mount_on(const struct points *p, const char *path)
 {
 	size_t lo = 0, hi = p->n;
 
@@ -617,42 +619,76 @@ static int only_mount_on(const struct points *p, const char *path)
 			hi = mid;
 	}
 	if (lo == p->n || strcmp(p->v[lo].path, path) != 0 || (lo + 1 < p->n && strcmp(p->v[lo + 1].path, path) == 0))
-		return -1;
-	return p->v[lo].id;
+		return NULL;
+	return &p->v[lo];
+}
+
+static void points_free(struct points *p)
+{
+	free(p->v);
+	free(p->text);
 }
 
 /* Open here, in our own mount namespace, those bind mounts of @j that the kernel can reach from
- * memory alone; the others stay for its helper. A walk to a bind mount with another mount
- * stacked on it ends on that one, which may ask its server (see lxns__open_nsfs_cached()): a
- * helper opens those. Returns how many it opened. */
+ * memory alone; the others stay for its helper. The walk's last step lands on whatever is on
+ * top of the mount point, and nothing may be asked of that file's file system (a FUSE server
+ * could hold us) before it is known to be nsfs: mount points with more than one mount on them
+ * are left alone; the fd must be on the mount ID mountinfo gave; and, since an unmounted
+ * mount's ID is soon given to another mount, our mountinfo is read again while the fds hold
+ * those IDs, and must still show each of them at its mount point as nsfs. Returns how many it
+ * opened. */
 static size_t open_here(struct scan *sc, struct job *j)
 {
-	struct points points;
-	size_t left = 0, i = 0;
+	struct points before, after = { 0 };
+	int *fds;
+	size_t left = 0, opened = 0, tried = 0;
 
-	if (j->mntns->ino != sc->self_mnt || !points_read(sc, &points))
+	if (j->mntns->ino != sc->self_mnt || !(fds = malloc(j->n_open * sizeof(*fds) + 1)))
 		return 0;
-	for (; i < j->n_open; i++) {
-		struct seen *s = j->open[i];
-		int fd = -EAGAIN, id = only_mount_on(&points, s->mount_path);
+	if (!points_read(sc, &before)) {
+		free(fds);
+		return 0;
+	}
+	for (; tried < j->n_open; tried++) {
+		struct seen *s = j->open[tried];
+		const struct point *pt = only_mount_on(&before, s->mount_path);
+		int fd = -EAGAIN;
 
 		/* A mount or unmount anywhere during the walk makes it fail: a few tries. */
-		for (int try = 0; try < 5 && fd == -EAGAIN && id >= 0; try++)
-			fd = if_ino(lxns__open_nsfs_cached(sc->proc_fd, s->mount_path, id), s->ino);
+		for (int try = 0; try < 5 && fd == -EAGAIN && pt && pt->nsfs; try++)
+			fd = lxns__open_path_cached(s->mount_path);
 		if (fd == -EOPNOTSUPP)
 			break; /* this kernel cannot: all of them for the helper */
-		if (fd >= 0)
-			got_fd(sc, s, fd);
-		else
-			j->open[left++] = s;
+		if (fd >= 0 && lxns__mount_id_of(sc->proc_fd, fd) != pt->id) {
+			close(fd);
+			fd = -ESTALE;
+		}
+		fds[tried] = fd;
 	}
-	for (; i < j->n_open; i++)
-		j->open[left++] = j->open[i];
-	size_t opened = j->n_open - left;
+	bool again = points_read(sc, &after);
+	for (size_t i = 0; i < tried; i++) {
+		struct seen *s = j->open[i];
+		const struct point *pt = again && fds[i] >= 0 ? only_mount_on(&after, s->mount_path) : NULL;
+		int fd = fds[i];
 
+		if (pt && pt->nsfs && pt->id == only_mount_on(&before, s->mount_path)->id)
+			fd = if_ino(lxns__nsfs_reopen(sc->proc_fd, fd), s->ino);
+		else if (fd >= 0)
+			close(fd), fd = -ESTALE;
+		if (fd >= 0) {
+			got_fd(sc, s, fd);
+			opened++;
+		} else {
+			j->open[left++] = s;
+		}
+	}
+	for (size_t i = tried; i < j->n_open; i++)
+		j->open[left++] = j->open[i];
 	j->n_open = left;
-	free(points.v);
-	free(points.text);
+	if (again)
+		points_free(&after);
+	points_free(&before);
+	free(fds);
 	return opened;
 }
 
